@@ -1,0 +1,150 @@
+/**
+ * Compute backend selection, in one place.
+ *
+ * Order of preference when nothing is forced:
+ *   1. `tensorflow` from `@tensorflow/tfjs-node` (native libtensorflow), when the user installed it:
+ *      an optional peer dependency, loaded by a dynamic import that tolerates its absence;
+ *   2. `wasm` from `@tensorflow/tfjs-backend-wasm` (SIMD), the default in Node;
+ *   3. `cpu`, the pure-JavaScript fallback that always works.
+ *
+ * A backend can be forced with {@link initBackend}`({ backend })` or with the environment variable
+ * `FLOWSBI_BACKEND` (`tensorflow`, `wasm` or `cpu`). The choice is reported once on stderr unless
+ * `quiet` is set or `FLOWSBI_QUIET=1`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { installWasmFastPaths } from './wasmMatMul.js';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_ENV_VAR = 'FLOWSBI_BACKEND';
+const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
+
+export interface InitBackendOptions {
+  /** Force a backend; otherwise `FLOWSBI_BACKEND`, otherwise the preference order above. */
+  backend?: BackendName;
+  /** Do not print the chosen backend. */
+  quiet?: boolean;
+  /**
+   * Loads the native package. Tests replace it to simulate an installed or absent
+   * `@tensorflow/tfjs-node`; the default is a dynamic import.
+   */
+  importNative?: () => Promise<unknown>;
+  /** Install the fast wasm matmul kernels (default true; see `wasmMatMul.ts`). */
+  wasmFastPaths?: boolean;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  /** Why this one: forced by the API, by the environment, or automatic. */
+  reason: 'option' | 'environment' | 'auto';
+  /** Backends that were tried first and failed, with the reason. */
+  skipped: { name: BackendName; error: string }[];
+}
+
+let current: BackendChoice | undefined;
+let reported = false;
+
+function defaultImportNative(): Promise<unknown> {
+  // A variable specifier keeps bundlers and the type checker from requiring the package.
+  const specifier = NATIVE_PACKAGE;
+  return import(/* @vite-ignore */ specifier);
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node;
+}
+
+function parseBackendName(value: string, source: string): BackendName {
+  const v = value.trim().toLowerCase();
+  if (v === 'tensorflow' || v === 'native' || v === 'node') return 'tensorflow';
+  if (v === 'wasm' || v === 'cpu') return v;
+  throw new Error(
+    `initBackend: ${source} must be one of "tensorflow", "wasm", "cpu"; received "${value}"`,
+  );
+}
+
+async function tryBackend(
+  name: BackendName,
+  importNative: () => Promise<unknown>,
+): Promise<string | null> {
+  try {
+    if (name === 'tensorflow') {
+      if (!isNode()) return 'not running in Node';
+      await importNative();
+      if (!tf.findBackendFactory('tensorflow')) return `${NATIVE_PACKAGE} did not register a backend`;
+    }
+    const ok = await tf.setBackend(name);
+    if (!ok) return `tf.setBackend("${name}") returned false`;
+    await tf.ready();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message.split('\n')[0] : String(e);
+  }
+}
+
+/**
+ * Choose and initialise the compute backend. Idempotent: later calls without a forced backend
+ * return the first choice. Call (and await) it once before using the library; {@link ready} is
+ * the short form.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const envValue = isNode() ? process.env[BACKEND_ENV_VAR] : undefined;
+  let forced: BackendName | undefined;
+  let reason: BackendChoice['reason'] = 'auto';
+  if (options.backend) {
+    forced = parseBackendName(options.backend, 'options.backend');
+    reason = 'option';
+  } else if (envValue) {
+    forced = parseBackendName(envValue, `the environment variable ${BACKEND_ENV_VAR}`);
+    reason = 'environment';
+  }
+  if (current && (!forced || forced === current.name)) return current;
+
+  const importNative = options.importNative ?? defaultImportNative;
+  const order: BackendName[] = forced ? [forced] : ['tensorflow', 'wasm', 'cpu'];
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of order) {
+    const error = await tryBackend(name, importNative);
+    if (error === null) {
+      if (name === 'wasm' && options.wasmFastPaths !== false) installWasmFastPaths();
+      current = { name, reason, skipped };
+      report(current, options.quiet);
+      return current;
+    }
+    skipped.push({ name, error });
+  }
+  const detail = skipped.map((s) => `${s.name}: ${s.error}`).join('; ');
+  throw new Error(`initBackend: no backend could be initialised (${detail})`);
+}
+
+function report(choice: BackendChoice, quiet?: boolean): void {
+  const envQuiet = isNode() && process.env.FLOWSBI_QUIET === '1';
+  if (reported || quiet || envQuiet) return;
+  reported = true;
+  const why =
+    choice.reason === 'auto'
+      ? choice.skipped.length
+        ? ` (${choice.skipped.map((s) => `${s.name} unavailable`).join(', ')})`
+        : ''
+      : ` (forced by ${choice.reason === 'option' ? 'initBackend' : BACKEND_ENV_VAR})`;
+  const message = `flowsbi: using the ${choice.name} backend${why}`;
+  if (isNode()) process.stderr.write(message + '\n');
+  else console.info(message);
+}
+
+/** Initialise the backend with defaults; resolves to its name. */
+export async function ready(options: InitBackendOptions = {}): Promise<BackendName> {
+  return (await initBackend(options)).name;
+}
+
+/** The backend chosen by {@link initBackend}, or undefined before initialisation. */
+export function currentBackend(): BackendChoice | undefined {
+  return current;
+}
+
+/** For tests: forget the choice so that the selection logic runs again. */
+export function resetBackendChoiceForTests(): void {
+  current = undefined;
+  reported = false;
+}

@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs';
+import { Module } from '../module.js';
+import { toRandom, type SeedLike } from '../random.js';
+import { Dense } from './dense.js';
+import { activate, checkActivation, type Activation } from './activation.js';
+import { assertPositiveInt } from '../validation.js';
+
+export interface ConditionerOptions {
+  /** Width D of the transformed variable. */
+  dim: number;
+  /** Width of the context (default 0: none). */
+  contextDim?: number;
+  /** Hidden widths (default [64, 64]). */
+  hidden?: number[];
+  /** Parameters produced per dimension of the variable. */
+  paramsPerDim: number;
+  activation?: Activation;
+  /** Initial scale of the output layer relative to the default (default 1). */
+  outputInitGain?: number;
+  /**
+   * Optional 0/1 connectivity masks, one per layer: [D, hidden[0]], [hidden[l-1], hidden[l]], ...,
+   * [hidden[last], paramsPerDim * D]. MADE and coupling layers restrict dependencies with them.
+   */
+  masks?: (tf.Tensor2D | undefined)[];
+  seed?: SeedLike;
+}
+
+/**
+ * The network that computes a transform's parameters from the variable (and a context):
+ * h_1 = act(x (W_1 ⊙ M_1) + c V + b_1), h_l = act(h_{l-1} (W_l ⊙ M_l) + b_l),
+ * params = h_L (W_out ⊙ M_out) + b_out, reshaped to `[batch, paramsPerDim, D]` so that entry
+ * [:, k, i] is parameter k of dimension i. The context enters the first layer through its own
+ * unmasked weights V instead of a concatenation (concat along axis 1 is slow on wasm).
+ */
+export class ConditionerNet extends Module {
+  readonly dim: number;
+  readonly contextDim: number;
+  readonly paramsPerDim: number;
+  private readonly inputLayer: Dense;
+  private readonly contextLayer: Dense | undefined;
+  private readonly hiddenLayers: Dense[];
+  private readonly outputLayer: Dense;
+  private readonly activation: Activation;
+
+  constructor(options: ConditionerOptions) {
+    super();
+    const D = options.dim;
+    const where = new.target.name;
+    assertPositiveInt(where, 'dim', D);
+    assertPositiveInt(where, 'paramsPerDim', options.paramsPerDim);
+    const hidden = options.hidden ?? [64, 64];
+    if (hidden.length === 0) throw new Error(`${where}: needs at least one hidden layer; received hidden = []`);
+    hidden.forEach((h) => assertPositiveInt(where, 'hidden width', h));
+    const masks = options.masks;
+    if (masks && masks.length !== hidden.length + 1) {
+      throw new Error(`${where}: needs ${hidden.length + 1} masks (one per layer); received ${masks.length}`);
+    }
+    this.dim = D;
+    this.contextDim = options.contextDim ?? 0;
+    this.paramsPerDim = options.paramsPerDim;
+    this.activation = checkActivation(where, options.activation ?? 'relu');
+    const random = toRandom(options.seed);
+
+    this.inputLayer = this.addModule('input', new Dense({ inputs: D, outputs: hidden[0], mask: masks?.[0], seed: random.fork() }));
+    this.contextLayer =
+      this.contextDim > 0
+        ? this.addModule('context', new Dense({ inputs: this.contextDim, outputs: hidden[0], seed: random.fork() }))
+        : undefined;
+    this.hiddenLayers = hidden.slice(1).map((h, l) =>
+      this.addModule(
+        `hidden.${l}`,
+        new Dense({ inputs: hidden[l], outputs: h, activation: this.activation, mask: masks?.[l + 1], seed: random.fork() }),
+      ),
+    );
+    this.outputLayer = this.addModule(
+      'output',
+      new Dense({
+        inputs: hidden[hidden.length - 1],
+        outputs: D * options.paramsPerDim,
+        mask: masks?.[hidden.length],
+        initGain: options.outputInitGain,
+        seed: random.fork(),
+      }),
+    );
+  }
+
+  /** x: [batch, D], context: [batch, contextDim] → parameters [batch, paramsPerDim, D]. */
+  apply(x: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => {
+      let pre = this.inputLayer.apply(x);
+      if (this.contextLayer) {
+        if (!context) throw new Error(`${this.constructor.name}.apply: a context of shape [${x.shape[0]}, ${this.contextDim}] is required`);
+        pre = tf.add(pre, this.contextLayer.apply(context));
+      }
+      let h = activate(pre, this.activation) as tf.Tensor2D;
+      for (const layer of this.hiddenLayers) h = layer.apply(h);
+      return tf.reshape(this.outputLayer.apply(h), [x.shape[0], this.paramsPerDim, this.dim]);
+    });
+  }
+}

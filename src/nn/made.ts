@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConditionerNet, type ConditionerOptions } from './conditioner.js';
+
+export type MADEOptions = Omit<ConditionerOptions, 'masks'>;
+
+/** 0/1 mask [fanIn, fanOut] connecting unit a to unit b when degree(b) >= degree(a) (> if strict). */
+export function degreeMask(inDegrees: number[], outDegrees: number[], strict: boolean): tf.Tensor2D {
+  const values = new Float32Array(inDegrees.length * outDegrees.length);
+  inDegrees.forEach((a, i) =>
+    outDegrees.forEach((b, j) => {
+      values[i * outDegrees.length + j] = strict ? Number(b > a) : Number(b >= a);
+    }),
+  );
+  return tf.tensor2d(values, [inDegrees.length, outDegrees.length]);
+}
+
+/**
+ * MADE, the masked autoencoder for distribution estimation (Germain et al. 2015), with context
+ * inputs as in conditional MAF (Papamakarios et al. 2017).
+ *
+ * Input i (1-based) has degree i; hidden units get degrees 1..D-1 in turn; output (k, i) has
+ * degree i and sees only hidden units of smaller degree, so parameter k of dimension i depends
+ * on x_1..x_{i-1} and on the context only. (With D = 1 the hidden units get degree 0 and see only
+ * the context.) Output layout `[batch, paramsPerDim, D]` as in {@link ConditionerNet}.
+ */
+export class MADE extends ConditionerNet {
+  constructor(options: MADEOptions) {
+    const D = options.dim;
+    const hidden = options.hidden ?? [64, 64];
+    const inputDegrees = Array.from({ length: D }, (_, i) => i + 1);
+    const hiddenDegrees = hidden.map((h) => Array.from({ length: h }, (_, k) => (D > 1 ? (k % (D - 1)) + 1 : 0)));
+    const outputDegrees = Array.from({ length: D * options.paramsPerDim }, (_, c) => (c % D) + 1);
+    const masks = [degreeMask(inputDegrees, hiddenDegrees[0] ?? [], false)];
+    for (let l = 1; l < hidden.length; l++) masks.push(degreeMask(hiddenDegrees[l - 1], hiddenDegrees[l], false));
+    masks.push(degreeMask(hiddenDegrees[hidden.length - 1] ?? [], outputDegrees, true));
+    try {
+      super({ ...options, hidden, masks });
+    } finally {
+      masks.forEach((m) => m.dispose());
+    }
+  }
+}

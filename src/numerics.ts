@@ -1,0 +1,102 @@
+/**
+ * Float32 numerics in one place: the tolerances that tests and numerical inverses use, and stable
+ * forms of the functions that overflow or cancel when written naively.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Tolerances for float32 computations. Property tests, numerical inverses and validation read
+ * them from here so that they are defined once.
+ */
+export const TOLERANCES = {
+  /** Relative and absolute tolerance of a round trip inverse(forward(x)) = x. */
+  roundTripRel: 2e-4,
+  roundTripAbs: 2e-4,
+  /** Absolute tolerance on log|det J| comparisons (forward = -inverse, autodiff). */
+  logDetAbs: 2e-3,
+  /** Relative tolerance on log|det J| comparisons, applied to the magnitude of the log-det. */
+  logDetRel: 1e-3,
+  /** Numerical inverses (planar, radial): the residual |forward(x) - y| they stop at. */
+  numericalInverse: 1e-5,
+  /** Round trips through a numerical inverse (absolute and relative). */
+  numericalRoundTripAbs: 1e-3,
+  numericalRoundTripRel: 1e-3,
+  /** Entries of a Jacobian that the structure says are zero. */
+  structuralZero: 1e-7,
+  /** Density integrating to one by quadrature. */
+  quadrature: 1e-2,
+  /** Hand-written gradients against autodiff (relative error). */
+  gradientRel: 1e-5,
+} as const;
+
+/** Smallest positive float32 increments used to keep logs and divisions finite. */
+export const EPS = {
+  /** Added inside logs of probabilities. */
+  log: 1e-12,
+  /** Keeps values strictly inside (0, 1) before a logit. */
+  unitInterval: 1e-6,
+} as const;
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** log N(x; 0, 1) summed over the last axis: -0.5 (x^2 + log 2 pi) per dimension. */
+export function standardNormalLogProb(x: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const d = x.shape[1];
+    return tf.sub(tf.mul(-0.5, tf.sum(tf.square(x), 1)), 0.5 * d * LOG_2PI) as tf.Tensor1D;
+  });
+}
+
+export { LOG_2PI };
+
+/** softplus(x) = log(1 + e^x), without overflow: max(x, 0) + log1p(e^{-|x|}). */
+export function softplus(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
+}
+
+/** Inverse of softplus: y + log(-expm1(-y)), stable for small and large y > 0. */
+export function inverseSoftplus(y: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(y, tf.log(tf.neg(expm1(tf.neg(y))))));
+}
+
+/** expm1(x) = e^x - 1, accurate near 0 (TF.js has no expm1 op): series for |x| < 1e-3. */
+export function expm1(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const small = tf.cast(tf.less(tf.abs(x), 1e-3), 'float32');
+    const series = tf.mul(x, tf.add(1, tf.mul(x, tf.add(0.5, tf.div(x, 6)))));
+    return tf.add(tf.mul(small, series), tf.mul(tf.sub(1, small), tf.sub(tf.exp(x), 1)));
+  });
+}
+
+/** log(sigmoid(x)) = -softplus(-x). */
+export function logSigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.neg(softplus(tf.neg(x))));
+}
+
+/**
+ * log-sum-exp along an axis, shifted by a constant maximum so that it neither overflows nor
+ * differentiates through the max (the shift cancels in value and gradient).
+ */
+export function logSumExp(x: tf.Tensor, axis: number): tf.Tensor {
+  return tf.tidy(() => {
+    const m = stopGradient(tf.max(x, axis, true));
+    return tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), axis)), tf.squeeze(m, [axis]));
+  });
+}
+
+/**
+ * Soft clipping x / (1 + |x| / bound): the identity near 0, bounded by +-bound, with a gradient
+ * that never vanishes. Used for the log-scales of affine transforms so that they cannot explode.
+ */
+export function softClip(x: tf.Tensor, bound: number): tf.Tensor {
+  return tf.tidy(() => tf.div(x, tf.add(1, tf.div(tf.abs(x), bound))));
+}
+
+/** The value of x with a zero gradient (TF.js has no stop_gradient op). */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  const f = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.clone(input),
+    gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x) as T;
+}
