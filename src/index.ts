@@ -37,3 +37,14 @@ export * from './nn/made.js';
 
 export * from './flows/flow.js';
 export * from './flows/builders.js';
+
+export * from './train/adam.js';
+export * from './train/clip.js';
+export * from './train/snapshot.js';
+export * from './train/dataset.js';
+export * from './train/loop.js';
+export * from './train/fit.js';
+export * from './train/fitFlow.js';
+export * from './train/variational.js';
+
+export * from './io/format.js';

@@ -1,0 +1,6 @@
+/**
+ * Node-only entry point (`flowsbi/node`): everything in the main entry plus helpers that use Node
+ * modules (files, worker threads). The main entry stays loadable in a browser.
+ */
+export * from './index.js';
+export * from './io/files.js';
