@@ -39,7 +39,6 @@ export * from './flows/flow.js';
 export * from './flows/builders.js';
 
 export * from './train/adam.js';
-export * from './train/clip.js';
 export * from './train/snapshot.js';
 export * from './train/dataset.js';
 export * from './train/loop.js';

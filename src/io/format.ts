@@ -120,7 +120,9 @@ export function deserializeModule<M extends Module = Module>(json: unknown, weig
       module.dispose();
       throw new Error(`${where}: variable ${i} is "${name}" [${v.shape.join(', ')}] in the architecture but "${spec.name}" [${spec.shape.join(', ')}] in the file`);
     }
-    v.assign(tf.tensor(aligned.subarray(offset, offset + v.size), v.shape));
+    const t = tf.tensor(aligned.subarray(offset, offset + v.size), v.shape);
+    v.assign(t);
+    t.dispose();
     offset += v.size;
   });
   module.train(false);

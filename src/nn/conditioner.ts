@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Module } from '../module.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { Dense } from './dense.js';
-import { activate, checkActivation, type Activation } from './activation.js';
+import { checkActivation, type Activation } from './activation.js';
 import { assertPositiveInt } from '../validation.js';
 
 export interface ConditionerOptions {
@@ -30,17 +30,15 @@ export interface ConditionerOptions {
  * h_1 = act(x (W_1 ⊙ M_1) + c V + b_1), h_l = act(h_{l-1} (W_l ⊙ M_l) + b_l),
  * params = h_L (W_out ⊙ M_out) + b_out, reshaped to `[batch, paramsPerDim, D]` so that entry
  * [:, k, i] is parameter k of dimension i. The context enters the first layer through its own
- * unmasked weights V instead of a concatenation (concat along axis 1 is slow on wasm).
+ * unmasked weights V (a two-input Dense) instead of a concatenation, which is slow on wasm.
  */
 export class ConditionerNet extends Module {
   readonly dim: number;
   readonly contextDim: number;
   readonly paramsPerDim: number;
   private readonly inputLayer: Dense;
-  private readonly contextLayer: Dense | undefined;
   private readonly hiddenLayers: Dense[];
   private readonly outputLayer: Dense;
-  private readonly activation: Activation;
 
   constructor(options: ConditionerOptions) {
     super();
@@ -58,18 +56,23 @@ export class ConditionerNet extends Module {
     this.dim = D;
     this.contextDim = options.contextDim ?? 0;
     this.paramsPerDim = options.paramsPerDim;
-    this.activation = checkActivation(where, options.activation ?? 'relu');
+    const activation = checkActivation(where, options.activation ?? 'relu');
     const random = toRandom(options.seed);
 
-    this.inputLayer = this.addModule('input', new Dense({ inputs: D, outputs: hidden[0], mask: masks?.[0], seed: random.fork() }));
-    this.contextLayer =
-      this.contextDim > 0
-        ? this.addModule('context', new Dense({ inputs: this.contextDim, outputs: hidden[0], seed: random.fork() }))
-        : undefined;
+    this.inputLayer = this.addModule(
+      'input',
+      new Dense({
+        inputs: this.contextDim > 0 ? [D, this.contextDim] : D,
+        masks: [masks?.[0], undefined],
+        outputs: hidden[0],
+        activation,
+        seed: random.fork(),
+      }),
+    );
     this.hiddenLayers = hidden.slice(1).map((h, l) =>
       this.addModule(
         `hidden.${l}`,
-        new Dense({ inputs: hidden[l], outputs: h, activation: this.activation, mask: masks?.[l + 1], seed: random.fork() }),
+        new Dense({ inputs: hidden[l], outputs: h, activation, mask: masks?.[l + 1], seed: random.fork() }),
       ),
     );
     this.outputLayer = this.addModule(
@@ -87,12 +90,10 @@ export class ConditionerNet extends Module {
   /** x: [batch, D], context: [batch, contextDim] → parameters [batch, paramsPerDim, D]. */
   apply(x: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor3D {
     return tf.tidy(() => {
-      let pre = this.inputLayer.apply(x);
-      if (this.contextLayer) {
-        if (!context) throw new Error(`${this.constructor.name}.apply: a context of shape [${x.shape[0]}, ${this.contextDim}] is required`);
-        pre = tf.add(pre, this.contextLayer.apply(context));
+      if (this.contextDim > 0 && !context) {
+        throw new Error(`${this.constructor.name}.apply: a context of shape [${x.shape[0]}, ${this.contextDim}] is required`);
       }
-      let h = activate(pre, this.activation) as tf.Tensor2D;
+      let h = this.contextDim > 0 ? this.inputLayer.apply(x, context!) : this.inputLayer.apply(x);
       for (const layer of this.hiddenLayers) h = layer.apply(h);
       return tf.reshape(this.outputLayer.apply(h), [x.shape[0], this.paramsPerDim, this.dim]);
     });

@@ -1,65 +1,92 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '../module.js';
 import { toRandom, type SeedLike } from '../random.js';
-import { activate, checkActivation, type Activation } from './activation.js';
+import { checkActivation, type Activation } from './activation.js';
 import { uniformInit } from './init.js';
+import { linearKernel } from './linearKernel.js';
 import { assertMatrix, assertPositiveInt } from '../validation.js';
 
 export interface DenseOptions {
-  inputs: number;
+  /** Input width, or the widths of several inputs that the layer sums (e.g. [dim, contextDim]). */
+  inputs: number | number[];
   outputs: number;
   activation?: Activation;
-  /** Fixed 0/1 connectivity mask of shape [inputs, outputs] (MADE); the kernel is multiplied by it. */
+  /** Fixed 0/1 connectivity mask [inputs, outputs] of the (first) input (MADE). */
   mask?: tf.Tensor2D;
+  /** One optional mask per input, when there are several. */
+  masks?: (tf.Tensor2D | undefined)[];
   /** Scale of the initial weights relative to PyTorch's default (default 1). */
   initGain?: number;
   seed?: SeedLike;
 }
 
 /**
- * A fully connected layer y = act(x (W ⊙ M) + b), x: [batch, inputs], W: [inputs, outputs].
- * With a mask M it is the masked layer of MADE (Germain et al. 2015); masked-out weights stay
- * zero in effect and receive zero gradient.
+ * A fully connected layer y = act(sum_k x_k (W_k ⊙ M_k) + b), with x_k: [batch, in_k] and
+ * W_k: [in_k, outputs]. With a mask it is MADE's masked layer (Germain et al. 2015): masked-out
+ * weights act as zero and receive zero gradient. With several inputs (a variable and a context)
+ * it equals one layer on their concatenation, without the concat. The computation and its
+ * hand-written backward pass are in `linearKernel.ts`.
  */
 export class Dense extends Module {
-  readonly inputs: number;
+  readonly inputWidths: number[];
   readonly outputs: number;
   readonly activation: Activation;
-  readonly kernel: tf.Variable<tf.Rank.R2>;
+  readonly kernels: tf.Variable<tf.Rank.R2>[];
   readonly bias: tf.Variable<tf.Rank.R1>;
-  /** The connectivity mask (not a variable: it is rebuilt from the architecture). */
-  readonly mask: tf.Tensor2D | undefined;
+  /** Connectivity masks per input (not variables: they are rebuilt from the architecture). */
+  readonly masks: (tf.Tensor2D | undefined)[];
 
   constructor(options: DenseOptions) {
     super();
-    assertPositiveInt('Dense', 'inputs', options.inputs);
+    const widths = Array.isArray(options.inputs) ? options.inputs : [options.inputs];
+    if (widths.length === 0) throw new Error('Dense: inputs must name at least one input width; received []');
+    widths.forEach((w) => assertPositiveInt('Dense', 'inputs', w));
     assertPositiveInt('Dense', 'outputs', options.outputs);
-    this.inputs = options.inputs;
+    this.inputWidths = widths;
     this.outputs = options.outputs;
     this.activation = checkActivation('Dense', options.activation ?? 'linear');
-    if (options.mask && (options.mask.shape[0] !== options.inputs || options.mask.shape[1] !== options.outputs)) {
-      throw new Error(
-        `Dense: mask must have shape [${options.inputs}, ${options.outputs}]; received [${options.mask.shape.join(', ')}]`,
-      );
-    }
+    const masks = options.masks ?? [options.mask];
+    masks.forEach((m, k) => {
+      if (m && (m.shape[0] !== widths[k] || m.shape[1] !== options.outputs)) {
+        throw new Error(`Dense: mask ${k} must have shape [${widths[k]}, ${options.outputs}]; received [${m.shape.join(', ')}]`);
+      }
+    });
     const random = toRandom(options.seed);
     const gain = options.initGain ?? 1;
-    this.kernel = this.addVariable('kernel', uniformInit([options.inputs, options.outputs], options.inputs, random, gain) as tf.Tensor2D);
-    this.bias = this.addVariable('bias', uniformInit([options.outputs], options.inputs, random, gain) as tf.Tensor1D);
-    this.mask = options.mask ? tf.keep(tf.clone(options.mask)) : undefined;
+    const fanIn = widths.reduce((s, w) => s + w, 0);
+    this.kernels = widths.map((w, k) =>
+      this.addVariable(k === 0 ? 'kernel' : `kernel${k}`, uniformInit([w, options.outputs], fanIn, random, gain) as tf.Tensor2D),
+    );
+    this.bias = this.addVariable('bias', uniformInit([options.outputs], fanIn, random, gain) as tf.Tensor1D);
+    this.masks = widths.map((_, k) => (masks[k] ? tf.keep(tf.clone(masks[k]!)) : undefined));
   }
 
-  /** Apply the layer to x: [batch, inputs] → [batch, outputs]. */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
-    assertMatrix('Dense.apply', 'x', x, this.inputs);
-    return tf.tidy(() => {
-      const w = this.mask ? tf.mul(this.kernel, this.mask) : this.kernel;
-      return activate(tf.add(tf.matMul(x, w), this.bias), this.activation) as tf.Tensor2D;
-    });
+  /** Input width of a single-input layer (the first input's width otherwise). */
+  get inputs(): number {
+    return this.inputWidths[0];
+  }
+
+  /** The first kernel (the only one for a single-input layer). */
+  get kernel(): tf.Variable<tf.Rank.R2> {
+    return this.kernels[0];
+  }
+
+  /** The first mask. */
+  get mask(): tf.Tensor2D | undefined {
+    return this.masks[0];
+  }
+
+  /** Apply the layer: one [batch, in_k] tensor per input → [batch, outputs]. */
+  apply(...xs: tf.Tensor2D[]): tf.Tensor2D {
+    if (xs.length !== this.inputWidths.length) {
+      throw new Error(`Dense.apply: expected ${this.inputWidths.length} input(s); received ${xs.length}`);
+    }
+    xs.forEach((x, k) => assertMatrix('Dense.apply', `input ${k}`, x, this.inputWidths[k]));
+    return linearKernel(xs, this.kernels, this.masks, this.bias, this.activation);
   }
 
   override dispose(): void {
     super.dispose();
-    this.mask?.dispose();
+    this.masks.forEach((m) => m?.dispose());
   }
 }

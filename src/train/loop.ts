@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Module } from '../module.js';
 import { Adam } from './adam.js';
-import { clipByGlobalNorm } from './clip.js';
 import { WeightSnapshot } from './snapshot.js';
 
 /** Options shared by every training routine (maximum likelihood, variational, VAE). */
@@ -129,10 +128,7 @@ export class TrainingLoop {
   step(loss: () => tf.Scalar, rows: number): void {
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, this.variables);
-      const gradList = this.variables.map((v) => grads[v.name]);
-      const clip = this.options.clipNorm;
-      const finalGrads = clip === null ? gradList : clipByGlobalNorm(gradList, clip).clipped;
-      this.optimizer.apply(this.variables.map((v, i) => [v, finalGrads[i]]));
+      this.optimizer.update(this.variables, this.variables.map((v) => grads[v.name]), this.options.clipNorm);
       return value;
     });
     if (this.pending.length === 0) this.pendingFirstStep = this.stepInEpoch + 1;

@@ -1,0 +1,52 @@
+/**
+ * Direct access to tensor memory on the backends that keep it in JavaScript-visible arrays:
+ * the wasm heap (`typedArrayFromHeap`) and the cpu backend's typed arrays. The in-place
+ * optimiser uses it to update variables without creating a tensor per step. Other backends
+ * (tfjs-node, webgl) return null and callers fall back to tensor ops.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface WasmBackendLike {
+  typedArrayFromHeap(info: { shape: number[]; dtype: string; dataId: object }): Float32Array;
+  refCount(dataId: object): number;
+}
+interface CpuBackendLike {
+  data: { get(dataId: object): { values?: unknown } | undefined };
+  refCount(dataId: object): number;
+}
+
+/** Whether the current backend exposes tensor memory as typed arrays. */
+export function hasDirectMemory(): boolean {
+  const name = tf.getBackend();
+  return name === 'wasm' || name === 'cpu';
+}
+
+/**
+ * A Float32Array aliasing the tensor's memory (writes change the tensor), or null when the
+ * backend does not allow it. On wasm the view is only valid until the heap grows: take a new
+ * one for every use, never keep it across tensor operations.
+ */
+export function memoryView(t: tf.Tensor): Float32Array | null {
+  if (t.dtype !== 'float32' || t.isDisposed) return null;
+  const name = tf.getBackend();
+  if (name === 'wasm') {
+    return (tf.backend() as unknown as WasmBackendLike).typedArrayFromHeap({ shape: t.shape, dtype: t.dtype, dataId: t.dataId });
+  }
+  if (name === 'cpu') {
+    const values = (tf.backend() as unknown as CpuBackendLike).data.get(t.dataId)?.values;
+    return values instanceof Float32Array && values.length === t.size ? values : null;
+  }
+  return null;
+}
+
+/**
+ * Make sure no other tensor shares this variable's memory (tf.clone and assign share it), so
+ * that writing in place changes the variable only.
+ */
+export function makeExclusive(v: tf.Variable): void {
+  const backend = tf.backend() as unknown as { refCount?(dataId: object): number };
+  if (!backend.refCount || backend.refCount(v.dataId) <= 1) return;
+  const copy = tf.tensor(v.dataSync(), v.shape, 'float32');
+  v.assign(copy);
+  copy.dispose();
+}
