@@ -4,3 +4,5 @@
  */
 export * from './index.js';
 export * from './io/files.js';
+export * from './util/progress.js';
+export * from './train/epochProgress.js';

@@ -1,18 +1,17 @@
 /**
- * Direct access to tensor memory on the backends that keep it in JavaScript-visible arrays:
- * the wasm heap (`typedArrayFromHeap`) and the cpu backend's typed arrays. The in-place
- * optimiser uses it to update variables without creating a tensor per step. Other backends
- * (tfjs-node, webgl) return null and callers fall back to tensor ops.
+ * Read access to tensor memory on the backends that keep it in JavaScript-visible arrays: the
+ * wasm heap (`typedArrayFromHeap`) and the cpu backend's typed arrays, so that the optimiser can
+ * read gradients and weights without copies or kernels. Other backends (tfjs-node, webgl)
+ * return null and callers fall back to tensor ops. Never write through these views: the wasm
+ * backend caches matrices packed for XNNPACK by tensor id and would not see the change.
  */
 import * as tf from '@tensorflow/tfjs';
 
 interface WasmBackendLike {
   typedArrayFromHeap(info: { shape: number[]; dtype: string; dataId: object }): Float32Array;
-  refCount(dataId: object): number;
 }
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } | undefined };
-  refCount(dataId: object): number;
 }
 
 /** Whether the current backend exposes tensor memory as typed arrays. */
@@ -22,8 +21,8 @@ export function hasDirectMemory(): boolean {
 }
 
 /**
- * A Float32Array aliasing the tensor's memory (writes change the tensor), or null when the
- * backend does not allow it. On wasm the view is only valid until the heap grows: take a new
+ * A Float32Array aliasing the tensor's memory (read only, see above), or null when the backend
+ * does not allow it. On wasm the view is only valid until the heap grows: take a new
  * one for every use, never keep it across tensor operations.
  */
 export function memoryView(t: tf.Tensor): Float32Array | null {
@@ -37,16 +36,4 @@ export function memoryView(t: tf.Tensor): Float32Array | null {
     return values instanceof Float32Array && values.length === t.size ? values : null;
   }
   return null;
-}
-
-/**
- * Make sure no other tensor shares this variable's memory (tf.clone and assign share it), so
- * that writing in place changes the variable only.
- */
-export function makeExclusive(v: tf.Variable): void {
-  const backend = tf.backend() as unknown as { refCount?(dataId: object): number };
-  if (!backend.refCount || backend.refCount(v.dataId) <= 1) return;
-  const copy = tf.tensor(v.dataSync(), v.shape, 'float32');
-  v.assign(copy);
-  copy.dispose();
 }

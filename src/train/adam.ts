@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeExclusive, memoryView } from '../backend/memory.js';
+import { memoryView } from '../backend/memory.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -7,7 +7,7 @@ export interface AdamOptions {
   beta2?: number;
   /** Added to sqrt(v) (PyTorch's default 1e-8). */
   epsilon?: number;
-  /** Update in place on backends with direct memory (default true); false forces tensor ops. */
+  /** Update in JavaScript on backends with direct memory (default true); false forces tensor ops. */
   inPlace?: boolean;
 }
 
@@ -18,10 +18,13 @@ export interface AdamOptions {
  *   m ← β1 m + (1-β1) g,  v ← β2 v + (1-β2) g²,
  *   θ ← θ - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε).
  *
- * On the wasm and cpu backends the update runs in place: one JavaScript pass over typed-array
- * views of the gradients and variables, with the moments in Float32Arrays, so a step creates no
- * tensors (with tensor ops the optimiser and clipping were about half of the ~1300 kernels of a
- * 5-layer MAF step). Other backends use the same formulas with tensor ops.
+ * On the wasm and cpu backends the update runs in JavaScript: one pass over typed-array views of
+ * the gradients and variables, with the moments in Float32Arrays, and no kernel launched (with
+ * tensor ops the optimiser and clipping were about half of the ~1300 kernels of a 5-layer MAF
+ * step). The new values go into a fresh buffer that the variable is then assigned: writing the
+ * variable's memory in place would be faster still but is wrong on wasm, where XNNPACK caches
+ * matrices packed for its matmul by tensor id, so an in-place change is not seen by the next
+ * product (a regression test covers this). Other backends use the same formulas with tensor ops.
  */
 export class Adam {
   learningRate: number;
@@ -57,15 +60,14 @@ export class Adam {
     }
     this.step += 1;
     if (!this.inPlace) return this.updateWithTensors(variables, grads, clipNorm);
-    variables.forEach(makeExclusive);
     const gradViews = grads.map(memoryView);
     if (gradViews.every((g) => g !== null) && variables.every((v) => memoryView(v) !== null)) {
-      return this.updateInPlace(variables, gradViews as Float32Array[], clipNorm);
+      return this.updateInJs(variables, gradViews as Float32Array[], clipNorm);
     }
     return this.updateWithTensors(variables, grads, clipNorm);
   }
 
-  private updateInPlace(variables: tf.Variable[], grads: Float32Array[], clipNorm: number | null): number {
+  private updateInJs(variables: tf.Variable[], grads: Float32Array[], clipNorm: number | null): number {
     let sumSq = 0;
     for (const g of grads) for (let i = 0; i < g.length; i++) sumSq += g[i] * g[i];
     const norm = Math.sqrt(sumSq);
@@ -74,24 +76,32 @@ export class Adam {
     const c1 = 1 - b1 ** this.step;
     const rc2 = 1 / Math.sqrt(1 - b2 ** this.step);
     const stepSize = this.learningRate / c1;
-    variables.forEach((variable, k) => {
+    // First every new value (the views stay valid: no tensor is created during this loop) ...
+    const next = variables.map((variable, k) => {
       let state = this.moments.get(variable);
       if (!state) {
         state = { m: new Float32Array(variable.size), v: new Float32Array(variable.size) };
         this.moments.set(variable, state);
       }
       const { m, v } = state;
-      // Views are taken now: the wasm heap cannot grow during this loop (no tensor ops).
       const theta = memoryView(variable)!;
       const g = grads[k];
+      const out = new Float32Array(theta.length);
       for (let i = 0; i < theta.length; i++) {
         const gi = g[i] * scale;
         const mi = b1 * m[i] + (1 - b1) * gi;
         const vi = b2 * v[i] + (1 - b2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        theta[i] -= (stepSize * mi) / (Math.sqrt(vi) * rc2 + eps);
+        out[i] = theta[i] - (stepSize * mi) / (Math.sqrt(vi) * rc2 + eps);
       }
+      return out;
+    });
+    // ... then fresh tensors (this may grow the wasm heap and invalidate the views above).
+    variables.forEach((variable, k) => {
+      const t = tf.tensor(next[k], variable.shape, 'float32');
+      variable.assign(t);
+      t.dispose();
     });
     return norm;
   }

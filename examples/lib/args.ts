@@ -1,0 +1,35 @@
+/**
+ * Minimal flag parsing for the examples: `--name value`, `--flag` (boolean), with defaults and
+ * a clear error for unknown flags or values of the wrong type.
+ */
+export type FlagSpec = Record<string, { default: number | string | boolean; help: string }>;
+
+export function parseFlags<S extends FlagSpec>(
+  program: string,
+  spec: S,
+  argv = process.argv.slice(2),
+): { [K in keyof S]: S[K]['default'] } {
+  const out: Record<string, number | string | boolean> = Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v.default]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(`Usage: ${program} [flags]\n` + Object.entries(spec).map(([k, v]) => `  --${k} (default ${v.default})  ${v.help}`).join('\n'));
+      process.exit(0);
+    }
+    const name = arg.replace(/^--/, '');
+    if (!arg.startsWith('--') || !(name in spec)) throw new Error(`${program}: unknown argument "${arg}"; try --help`);
+    const def = spec[name].default;
+    if (typeof def === 'boolean') {
+      out[name] = true;
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${program}: --${name} needs a value`);
+    if (typeof def === 'number') {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw new Error(`${program}: --${name} must be a number; received "${value}"`);
+      out[name] = n;
+    } else out[name] = value;
+  }
+  return out as { [K in keyof S]: S[K]['default'] };
+}
