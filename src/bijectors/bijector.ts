@@ -86,6 +86,7 @@ export abstract class Bijector extends Module {
     assertMatrix(where, 'input', input, this.dim);
     assertContext(where, this.contextDim, input.shape[0], context);
     assertFinite(where, 'input', input);
+    if (this.contextDim > 0 && context) assertFinite(where, 'context', context);
     if (domain) assertInDomain(where, 'input', input, domain);
   }
 }

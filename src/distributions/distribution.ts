@@ -108,7 +108,8 @@ export abstract class Distribution extends Module {
 
   private assertContextUse(where: string, context: unknown): void {
     if (this.contextDim === 0 && context !== undefined && context !== null) {
-      throw new Error(`${where}: this distribution is unconditional (no context); received a context`);
+      const shape = context instanceof tf.Tensor ? ` of shape [${context.shape.join(', ')}]` : '';
+      throw new Error(`${where}: this distribution is unconditional (no context); received a context${shape}`);
     }
   }
 

@@ -1,0 +1,135 @@
+/**
+ * Side-by-side PyTorch references for the benchmarks: runs the scripts in bench/torch/ (plain
+ * PyTorch, CPU, one thread, float32) and returns their timings, so that a benchmark can print
+ * our time next to PyTorch's measured in the same run.
+ *
+ * PyTorch is never a dependency of the library: it is Debian's `python3-torch`
+ * (`apt-get install -y python3-torch`; add `libopenblas0-serial`, or Debian's torch multiplies
+ * matrices with the reference BLAS, about 20 times slower). When it is absent, `runTorch` returns
+ * null and says so once on stderr; it throws only when a script that could run fails.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export type TorchScript = 'bench_flows.py' | 'bench_vae.py';
+
+export interface TorchTiming {
+  ms_median: number;
+  ms_all: number[];
+  /** Everything else the script reported (case, sizes, torch version, BLAS library, ...). */
+  [key: string]: unknown;
+}
+
+/** The directory of the Python scripts. */
+export const TORCH_SCRIPT_DIR = fileURLToPath(new URL('./torch/', import.meta.url));
+
+/**
+ * The interpreter: `FLOWSBI_TORCH_PYTHON` when set, else Debian's /usr/bin/python3 (the one that
+ * sees Debian's python3-torch; a pyenv or venv `python3` earlier on the PATH may not), else `python3`.
+ */
+export function pythonExecutable(): string {
+  const forced = process.env.FLOWSBI_TORCH_PYTHON;
+  if (forced) return forced;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+/** The environment for PyTorch: one thread for OpenMP, MKL and OpenBLAS. */
+export function torchEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+}
+
+export interface PythonResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Set when the interpreter could not be started at all. */
+  spawnError?: Error;
+}
+
+/** Run the Python interpreter with `args` (single-threaded environment); never rejects. */
+export function runPython(args: string[], options: { cwd?: string } = {}): Promise<PythonResult> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let child;
+    try {
+      child = spawn(pythonExecutable(), args, { env: torchEnv(), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      resolve({ code: null, stdout, stderr, spawnError: e as Error });
+      return;
+    }
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', (e) => resolve({ code: null, stdout, stderr, spawnError: e }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let availability: Promise<{ ok: boolean; why: string }> | undefined;
+let explained = false;
+
+function checkTorch(): Promise<{ ok: boolean; why: string }> {
+  availability ??= runPython(['-c', 'import torch; print(torch.__version__)']).then((r) => {
+    if (r.spawnError) return { ok: false, why: `cannot start ${pythonExecutable()} (${r.spawnError.message})` };
+    if (r.code !== 0) {
+      const last = r.stderr.trim().split('\n').pop() ?? '';
+      return { ok: false, why: `${pythonExecutable()} cannot import torch (${last})` };
+    }
+    return { ok: true, why: `torch ${r.stdout.trim()}` };
+  });
+  return availability;
+}
+
+function explainOnce(why: string): void {
+  if (explained) return;
+  explained = true;
+  process.stderr.write(`PyTorch reference skipped: ${why}; install it with \`apt-get install -y python3-torch\`.\n`);
+}
+
+/** Whether PyTorch can be imported by the interpreter the references use (checked once). */
+export async function torchAvailable(): Promise<boolean> {
+  return (await checkTorch()).ok;
+}
+
+/** The last line of `stdout` that parses as a JSON object with ms_median and ms_all. */
+function parseTiming(stdout: string): TorchTiming | null {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      const v = JSON.parse(t) as Record<string, unknown>;
+      if (typeof v.ms_median === 'number' && Array.isArray(v.ms_all)) return v as TorchTiming;
+    } catch {
+      // not the result line
+    }
+  }
+  return null;
+}
+
+/**
+ * Run a reference script (`bench/torch/<script>`) with command-line `args` and return its
+ * timing in milliseconds, or null (with one line on stderr) when PyTorch is not installed.
+ * Throws when the script itself fails or prints no result.
+ */
+export async function runTorch(script: TorchScript, args: string[]): Promise<TorchTiming | null> {
+  const check = await checkTorch();
+  if (!check.ok) {
+    explainOnce(check.why);
+    return null;
+  }
+  const path = fileURLToPath(new URL(`./torch/${script}`, import.meta.url));
+  const r = await runPython([path, ...args]);
+  if (r.code === 3) {
+    // The scripts exit with 3 when `import torch` fails.
+    explainOnce(r.stderr.trim().split('\n').pop() ?? 'torch import failed');
+    return null;
+  }
+  const timing = r.code === 0 ? parseTiming(r.stdout) : null;
+  if (!timing) {
+    const tail = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`runTorch: ${script} ${args.join(' ')} failed (exit ${r.code ?? r.spawnError?.message}):\n${tail}`);
+  }
+  return timing;
+}
