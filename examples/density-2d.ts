@@ -11,7 +11,7 @@ import { ready, maf, realNVP, twoMoons, ringOfGaussians, fitFlow, type Flow } fr
 import { nsf } from '../src/flows/nsf.js';
 import { epochProgress } from '../src/train/epochProgress.js';
 import { makeGrid, plotHeatmap, plotScatterPanels, plotTrainingCurves, writePng } from '../src/plot/index.js';
-import { parseFlags } from './lib/args.js';
+import { parseFlags } from '../src/cli/args.js';
 
 const flags = parseFlags('density-2d', {
   epochs: { default: 150, help: 'maximum epochs per flow (early stopping may end sooner)' },

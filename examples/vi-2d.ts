@@ -13,7 +13,7 @@ import { ready, realNVP, iaf, Banana2D, GaussianMixture2D, fitVariational, estim
 import { nsf } from '../src/flows/nsf.js';
 import { epochProgress } from '../src/train/epochProgress.js';
 import { makeGrid, plotContours, writePng } from '../src/plot/index.js';
-import { parseFlags } from './lib/args.js';
+import { parseFlags } from '../src/cli/args.js';
 
 const flags = parseFlags('vi-2d', {
   epochs: { default: 60, help: 'maximum epochs (100 steps each)' },

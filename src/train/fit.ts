@@ -30,6 +30,12 @@ export interface FitArgs extends FitOptions {
   model: Module;
   /** Aligned columns of data, e.g. [x] or [theta, x], or a prepared TensorDataset. */
   data: ColumnInput[] | TensorDataset;
+  /**
+   * Held-out rows for validation (same columns). When given, all of `data` is used for training
+   * and `validationFraction` is ignored: callers that fit statistics (e.g. z-scoring) on the
+   * training rows split first and pass both.
+   */
+  validationData?: ColumnInput[] | TensorDataset;
   /** Mean loss over a minibatch, given its columns (in the order of `data`). */
   loss: (columns: tf.Tensor2D[], random: import('../random.js').Random) => tf.Scalar;
   /** Name used in error messages (default "fit"). */
@@ -57,9 +63,18 @@ export function fit(args: FitArgs): FitResult {
   if (!(Number.isInteger(batchSizeRequested) && batchSizeRequested >= 1)) {
     throw new Error(`${where}: batchSize must be a positive integer; received ${batchSizeRequested}`);
   }
-  const dataset = args.data instanceof TensorDataset ? args.data : new TensorDataset(args.data, { where });
+  const asDataset = (d: ColumnInput[] | TensorDataset) => (d instanceof TensorDataset ? d : new TensorDataset(d, { where }));
+  const dataset = asDataset(args.data);
   const random = toRandom(args.seed);
-  const { train, validation } = dataset.split(args.validationFraction ?? FIT_DEFAULTS.validationFraction, random.fork());
+  const splitSeed = random.fork();
+  const { train, validation } = args.validationData
+    ? { train: dataset.split(0, splitSeed).train, validation: asDataset(args.validationData).split(0, splitSeed).train }
+    : dataset.split(args.validationFraction ?? FIT_DEFAULTS.validationFraction, splitSeed);
+  if (args.validationData && validation && validation.columns.length !== train.columns.length) {
+    disposeSplit(train);
+    disposeSplit(validation);
+    throw new Error(`${where}: validationData has ${validation.columns.length} columns but data has ${train.columns.length}`);
+  }
   const batchSize = Math.min(batchSizeRequested, train.rows);
   const evalBatch = args.evaluationBatchSize ?? FIT_DEFAULTS.evaluationBatchSize;
   const loop = new TrainingLoop(where, args.model, args);

@@ -1,7 +1,16 @@
 /**
- * Minimal flag parsing for the examples: `--name value`, `--flag` (boolean), with defaults and
- * a clear error for unknown flags or values of the wrong type.
+ * Minimal flag parsing for the command-line programs and examples: `--name value`, `--flag`
+ * (boolean), with defaults, `--help`, and a clear error (a `UsageError`) for unknown flags or
+ * values of the wrong type.
  */
+
+/** A mistake in the command line; programs print its message and exit with status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 export type FlagSpec = Record<string, { default: number | string | boolean; help: string }>;
 
 export function parseFlags<S extends FlagSpec>(
@@ -17,17 +26,17 @@ export function parseFlags<S extends FlagSpec>(
       process.exit(0);
     }
     const name = arg.replace(/^--/, '');
-    if (!arg.startsWith('--') || !(name in spec)) throw new Error(`${program}: unknown argument "${arg}"; try --help`);
+    if (!arg.startsWith('--') || !(name in spec)) throw new UsageError(`${program}: unknown argument "${arg}"; try --help`);
     const def = spec[name].default;
     if (typeof def === 'boolean') {
       out[name] = true;
       continue;
     }
     const value = argv[++i];
-    if (value === undefined) throw new Error(`${program}: --${name} needs a value`);
+    if (value === undefined) throw new UsageError(`${program}: --${name} needs a value`);
     if (typeof def === 'number') {
       const n = Number(value);
-      if (!Number.isFinite(n)) throw new Error(`${program}: --${name} must be a number; received "${value}"`);
+      if (!Number.isFinite(n)) throw new UsageError(`${program}: --${name} must be a number; received "${value}"`);
       out[name] = n;
     } else out[name] = value;
   }

@@ -1,0 +1,56 @@
+/** The Ricker pipeline's figures: pair plot, training curves, SBC ranks and expected coverage. */
+import { RICKER_PARAM_NAMES } from '../../simulators/ricker.js';
+import { plotCoverage, plotPairPlot, plotSbcRanks, plotTrainingCurves, type CoverageCurve } from '../plot/index.js';
+import type { FitResult } from '../train/fit.js';
+import type { StagedOutput } from './outputs.js';
+
+const LABELS = ['log r', 'σ', 'φ'];
+
+function rows(flat: Float64Array, d = 3): number[][] {
+  return Array.from({ length: flat.length / d }, (_, i) => Array.from(flat.subarray(i * d, (i + 1) * d)));
+}
+
+export interface RickerFigureInputs {
+  samples: Float64Array;
+  samplesLabel: string;
+  abcSamples: Float64Array | null;
+  trueTheta: number[] | null;
+  history: FitResult | null;
+  calibration: { ranks: number[][]; numPosteriorSamples: number; coverageCurves: CoverageCurve[]; n: number } | null;
+}
+
+export async function writeRickerFigures(out: StagedOutput, f: RickerFigureInputs): Promise<void> {
+  const sets = [{ name: f.samplesLabel, samples: rows(f.samples) }];
+  if (f.abcSamples) sets.push({ name: `rejection ABC (${f.abcSamples.length / 3} nearest)`, samples: rows(f.abcSamples) });
+  await out.write(
+    'pair_plot.png',
+    await plotPairPlot(sets, {
+      title: 'Ricker posterior',
+      names: LABELS,
+      ...(f.trueTheta ? { truth: f.trueTheta, truthLabel: 'true parameters' } : {}),
+    }),
+  );
+  if (f.history) {
+    await out.write(
+      'training_curves.png',
+      await plotTrainingCurves(
+        [
+          { name: 'training', values: f.history.trainLoss },
+          { name: 'validation', values: f.history.validationLoss },
+        ],
+        { title: 'NPE training: -log q(θ | x) per epoch', yTitle: 'negative log-likelihood (nats)', bestEpoch: f.history.bestEpoch },
+      ),
+    );
+  }
+  if (f.calibration) {
+    const c = f.calibration;
+    await out.write(
+      'sbc_ranks.png',
+      await plotSbcRanks(c.ranks, c.numPosteriorSamples, { title: `Simulation-based calibration (${c.n} simulations)`, names: [...RICKER_PARAM_NAMES] }),
+    );
+    await out.write(
+      'coverage.png',
+      await plotCoverage(c.coverageCurves, { title: `Expected coverage (${c.n} simulations)`, numSimulations: c.n }),
+    );
+  }
+}

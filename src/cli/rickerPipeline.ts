@@ -1,0 +1,234 @@
+/**
+ * The Ricker pipeline behind `npm run ricker`: simulate from the prior, train the amortized
+ * posterior (NPE), sample it for the observation, compare with rejection ABC on the same
+ * simulations, check calibration on fresh simulations, and write samples, the saved posterior,
+ * a summary and figures. `--method abc` and `--method pmmh` run those alone; `--posterior`
+ * reuses a saved posterior and only samples.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker.js';
+import { rickerFeatures, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
+import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/rickerSummaries.js';
+import { rickerStateSpace } from '../../simulators/rickerStateSpace.js';
+import { simulateDataset } from '../sbi/simulate.js';
+import { trainRickerNPE, rickerObservationFeatures } from '../sbi/rickerNPE.js';
+import { rejectionABC } from '../sbi/abc.js';
+import { pmmh, pmmhDraws } from '../sbi/pmmh.js';
+import { sbc } from '../sbi/diagnostics/sbc.js';
+import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
+import type { NPEPosterior } from '../sbi/posterior.js';
+import { loadModel } from '../io/files.js';
+import { serializeModule } from '../io/format.js';
+import { epochProgress } from '../train/epochProgress.js';
+import { createProgress } from '../util/progress.js';
+import type { FitResult } from '../train/fit.js';
+import { StagedOutput, summarize, toCsv, type ParameterSummary } from './outputs.js';
+import { writeRickerFigures } from './rickerFigures.js';
+
+export const CSV_HEADER = ['logr', 'sigma', 'phi'];
+
+export interface RickerPipelineOptions {
+  observation: number[];
+  /** Where the observation came from ('built-in' or a file path). */
+  observationSource: string;
+  /** The parameters that generated the observation, when known. */
+  trueTheta: number[] | null;
+  simulations: number;
+  samples: number;
+  seed: number;
+  out: string;
+  method: 'npe' | 'abc' | 'pmmh';
+  posteriorFile?: string;
+  quiet: boolean;
+  features: RickerFeatureMode;
+  density: 'nsf' | 'maf';
+  /** Fresh simulations for the calibration check (SBC, coverage); 0 skips it. */
+  calibrationSimulations: number;
+  /** Accepted simulations for rejection ABC (default 1% of the simulations, at least 50). */
+  abcK?: number;
+  maxEpochs?: number;
+  /** Write figures (default true). */
+  figures?: boolean;
+}
+
+export interface RickerPipelineResult {
+  summary: Record<string, unknown>;
+  table: ParameterSummary[];
+  abcTable: ParameterSummary[] | null;
+  files: string[];
+}
+
+const T_DEFAULT = 50;
+
+/** Run the pipeline; all files are written at the end, together. */
+export async function runRickerPipeline(o: RickerPipelineOptions): Promise<RickerPipelineResult> {
+  const t0 = performance.now();
+  const T = o.observation.length || T_DEFAULT;
+  const timings: Record<string, number> = {};
+  const time = async <R>(stage: string, f: () => R | Promise<R>): Promise<R> => {
+    const s = performance.now();
+    const r = await f();
+    timings[stage] = Math.round(performance.now() - s) / 1000;
+    return r;
+  };
+  const names = [...RICKER_PARAM_NAMES];
+  const out = await StagedOutput.create(o.out);
+  try {
+    const summary: Record<string, unknown> = {
+      method: o.posteriorFile ? 'npe (saved posterior)' : o.method,
+      observation: { source: o.observationSource, length: T, values: o.observation, trueParameters: o.trueTheta },
+      seed: o.seed,
+    };
+    let samples: Float64Array;
+    let abcSamples: Float64Array | null = null;
+    let history: FitResult | null = null;
+    let calibration: Awaited<ReturnType<typeof calibrate>> | null = null;
+
+    if (o.posteriorFile) {
+      const { module: posterior, metadata } = await time('load', () => loadModel<NPEPosterior>(o.posteriorFile!));
+      const mode = (metadata.features as RickerFeatureMode | undefined) ?? 'both';
+      if (metadata.T !== undefined && metadata.T !== T) {
+        throw new Error(`ricker: the saved posterior was trained on series of length ${metadata.T}; the observation has ${T} counts`);
+      }
+      samples = await time('sample', () => samplePosterior(posterior, mode, o.observation, o.samples, o.seed));
+      summary.posterior = { file: o.posteriorFile, trainedWith: metadata };
+      posterior.dispose();
+    } else if (o.method === 'pmmh') {
+      const result = await time('pmmh', () => runPmmh(o));
+      samples = result.samples;
+      summary.pmmh = result.report;
+    } else {
+      const sim = await time('simulate', () => simulate(o, o.simulations, o.seed, 'simulating'));
+      summary.simulations = { requested: o.simulations, kept: sim.n, dropped: sim.dropped, droppedThrew: sim.droppedThrew, droppedNonFinite: sim.droppedNonFinite, workers: sim.workers };
+      const abcK = o.abcK ?? Math.max(50, Math.round(sim.n / 100));
+      abcSamples = await time('abc', () => runABC(sim.thetas, sim.xs, sim.n, T, o.observation, abcK));
+      summary.abc = { k: abcK, of: sim.n, table: summarize(abcSamples, names) };
+      if (o.method === 'abc') {
+        samples = abcSamples;
+      } else {
+        const progress = epochProgress({ maxEpochs: o.maxEpochs ?? 500, label: 'training', quiet: o.quiet });
+        const trained = await time('train', () =>
+          trainRickerNPE({ thetas: sim.thetas, ys: sim.xs, T, features: o.features, density: o.density, seed: o.seed + 1, maxEpochs: o.maxEpochs, onEpochEnd: progress.onEpochEnd }),
+        );
+        progress.stop();
+        history = trained.history;
+        const posterior = trained.posterior;
+        summary.training = {
+          density: o.density,
+          features: o.features,
+          epochs: history.epochs,
+          bestEpoch: history.bestEpoch,
+          bestValidationLoss: history.bestValidationLoss,
+          stopReason: history.stopReason,
+          trainRows: history.trainRows,
+          validationRows: history.validationRows,
+          parameters: posterior.parameterCount(),
+        };
+        samples = await time('sample', () => samplePosterior(posterior, o.features, o.observation, o.samples, o.seed + 2));
+        if (o.calibrationSimulations > 0) {
+          calibration = await time('calibration', () => calibrate(o, posterior, T));
+          summary.calibration = calibration.report;
+        }
+        const metadata = { features: o.features, T, simulations: sim.n, seed: o.seed, density: o.density, parameterNames: names };
+        const { json, weights } = serializeModule(posterior, { metadata, weightsPath: 'posterior.weights.bin' });
+        await out.write('posterior.json', JSON.stringify(json));
+        await out.write('posterior.weights.bin', new Uint8Array(weights));
+        posterior.dispose();
+      }
+    }
+
+    const table = summarize(samples, names);
+    summary.posteriorSamples = { count: samples.length / 3, table };
+    await out.write('posterior_samples.csv', toCsv(CSV_HEADER, samples));
+    if (o.figures !== false) {
+      await time('figures', () =>
+        writeRickerFigures(out, { samples, samplesLabel: o.posteriorFile ? 'NPE' : o.method.toUpperCase(), abcSamples: o.method === 'npe' ? abcSamples : null, trueTheta: o.trueTheta, history, calibration: calibration?.plots ?? null }),
+      );
+    }
+    timings.total = Math.round(performance.now() - t0) / 1000;
+    summary.wallTimeSeconds = timings;
+    await out.write('summary.json', JSON.stringify(summary, null, 2) + '\n');
+    const files = await out.commit();
+    return { summary, table, abcTable: o.method === 'npe' && abcSamples ? summarize(abcSamples, names) : null, files };
+  } catch (e) {
+    await out.discard();
+    throw e;
+  }
+}
+
+async function simulate(o: RickerPipelineOptions, n: number, seed: number, label: string) {
+  const bar = createProgress({ total: n, label, quiet: o.quiet });
+  const sim = await simulateDataset({
+    simulator: { module: new URL('../../simulators/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.observation.length } },
+    prior: rickerPrior(),
+    n,
+    seed,
+    onProgress: (done) => bar.update(done),
+  });
+  bar.stop();
+  if (sim.n === 0) throw new Error(`ricker: all ${n} simulations failed (${sim.firstError ?? 'non-finite outputs'})`);
+  return sim;
+}
+
+function samplePosterior(posterior: NPEPosterior, mode: RickerFeatureMode, observation: number[], n: number, seed: number): Float64Array {
+  const draws = tf.tidy(() => posterior.sample(rickerObservationFeatures(mode, [observation], observation.length), n, seed));
+  const values = Float64Array.from(draws.dataSync());
+  draws.dispose();
+  return values;
+}
+
+function runABC(thetas: Float64Array, ys: Float64Array, n: number, T: number, observation: number[], k: number): Float64Array {
+  return rejectionABC({
+    thetas,
+    thetaDim: 3,
+    summaries: rickerSummaries(ys, n, T),
+    summaryDim: RICKER_SUMMARY_COUNT,
+    observed: rickerSummaries(Float64Array.from(observation), 1, T),
+    k,
+  }).samples;
+}
+
+async function runPmmh(o: RickerPipelineOptions) {
+  const chains = 4;
+  const bar = createProgress({ total: 100, label: 'PMMH (%)', quiet: o.quiet });
+  const result = pmmh({
+    model: rickerStateSpace(),
+    observed: o.observation,
+    prior: rickerPrior(),
+    chains,
+    iterations: Math.max(o.samples, 2000),
+    seed: o.seed,
+    onProgress: (done, total) => bar.update(Math.floor((100 * done) / total), { iterations: `${done}/${total}` }),
+  });
+  bar.stop();
+  return {
+    samples: pmmhDraws(result, o.samples),
+    report: {
+      chains,
+      particles: result.particles,
+      acceptanceRate: result.acceptanceRate,
+      rhat: result.rhat,
+      ess: result.ess,
+      wallTimeSeconds: result.wallTimeMs / 1000,
+    },
+  };
+}
+
+/** SBC and expected coverage on fresh simulations (not used for training). */
+async function calibrate(o: RickerPipelineOptions, posterior: NPEPosterior, T: number) {
+  const sim = await simulate(o, o.calibrationSimulations, o.seed + 100, 'calibration');
+  const x = rickerFeatures(sim.xs, sim.n, T, o.features);
+  const thetas = { values: sim.thetas, width: 3 };
+  const xs = { values: x.values, width: x.width };
+  const names = [...RICKER_PARAM_NAMES];
+  const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: o.seed + 101, names });
+  const c = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: o.seed + 102, names });
+  return {
+    report: {
+      simulations: sim.n,
+      coverage: Object.fromEntries(c.hpd.map((h) => [String(h.level), { coverage: h.coverage, stdError: h.stdError }])),
+      sbc: { pass: s.pass, note: s.note, pValues: Object.fromEntries(s.parameters.map((p) => [p.name, p.pValue])) },
+    },
+    plots: { ranks: s.ranks, numPosteriorSamples: s.numPosteriorSamples, coverageCurves: [c.curve, ...c.marginal.map((m) => m.curve)], n: sim.n },
+  };
+}

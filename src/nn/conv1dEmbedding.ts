@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { Module } from '../module.js';
+import { toRandom, type SeedLike } from '../random.js';
+import { Dense } from './dense.js';
+import { registerModule, type ModuleConfig } from '../io/registry.js';
+import { assertMatrix, assertPositiveInt } from '../validation.js';
+
+export interface Conv1DEmbeddingOptions {
+  /** Length T of the input series (one channel). */
+  length: number;
+  /** Output channels of each convolution layer (default [16, 32]). */
+  channels?: number[];
+  /** Kernel width of every layer (default 5). */
+  kernel?: number;
+  /** Width of the output feature vector (default 32). */
+  outputs?: number;
+  seed?: SeedLike;
+}
+
+/**
+ * A 1-D convolutional embedding of a time series (as in sbi's CNN embedding nets): valid
+ * convolutions with ReLU, then global average and max pooling over time, then a dense layer.
+ *
+ *   h_l[t, c] = relu( sum_{j<k} sum_{c'} h_{l-1}[t + j, c'] W_l[j, c', c] + b_l[c] ),
+ *   features = Dense([mean_t h_L[t, :], max_t h_L[t, :]]).
+ *
+ * TF.js on wasm has no gradient kernel for convolution filters, so each layer is written as a sum
+ * over the k taps of 2-D products of shifted slices, i.e. one multi-input `Dense` layer (fast
+ * matmul path and hand-written backward). Input: [batch, T]; output: [batch, outputs].
+ */
+export class Conv1DEmbedding extends Module {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  private readonly kernel: number;
+  private readonly channels: number[];
+  private readonly layers: Dense[];
+  private readonly head: Dense;
+
+  constructor(options: Conv1DEmbeddingOptions) {
+    super();
+    const where = 'Conv1DEmbedding';
+    assertPositiveInt(where, 'length', options.length);
+    this.kernel = options.kernel ?? 5;
+    this.channels = options.channels ?? [16, 32];
+    this.outputDim = options.outputs ?? 32;
+    assertPositiveInt(where, 'kernel', this.kernel);
+    this.channels.forEach((c) => assertPositiveInt(where, 'channels', c));
+    const remaining = options.length - this.channels.length * (this.kernel - 1);
+    if (remaining < 1) {
+      throw new Error(`${where}: a series of length ${options.length} is too short for ${this.channels.length} layers of kernel ${this.kernel}`);
+    }
+    this.inputDim = options.length;
+    const random = toRandom(options.seed);
+    let cin = 1;
+    this.layers = this.channels.map((cout, l) => {
+      const layer = this.addModule(
+        `conv.${l}`,
+        new Dense({ inputs: new Array(this.kernel).fill(cin), outputs: cout, activation: 'relu', seed: random.fork() }),
+      );
+      cin = cout;
+      return layer;
+    });
+    this.head = this.addModule('head', new Dense({ inputs: [cin, cin], outputs: this.outputDim, activation: 'relu', seed: random.fork() }));
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    assertMatrix('Conv1DEmbedding.apply', 'x', x, this.inputDim);
+    return tf.tidy(() => {
+      const B = x.shape[0];
+      let h = tf.reshape(x, [B, this.inputDim, 1]) as tf.Tensor3D;
+      for (const layer of this.layers) {
+        const [, L, cin] = h.shape;
+        const out = L - this.kernel + 1;
+        const taps = Array.from({ length: this.kernel }, (_, j) =>
+          tf.reshape(tf.slice(h, [0, j, 0], [B, out, cin]), [B * out, cin]) as tf.Tensor2D,
+        );
+        h = tf.reshape(layer.apply(...taps), [B, out, layer.outputs]) as tf.Tensor3D;
+      }
+      return this.head.apply(tf.mean(h, 1) as tf.Tensor2D, tf.max(h, 1) as tf.Tensor2D);
+    });
+  }
+
+  toConfig(): ModuleConfig {
+    return { type: 'Conv1DEmbedding', length: this.inputDim, channels: this.channels, kernel: this.kernel, outputs: this.outputDim };
+  }
+}
+
+registerModule('Conv1DEmbedding', (c) => new Conv1DEmbedding(c as unknown as Conv1DEmbeddingOptions));

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { coverageSpec } from '../../../src/plot/coverage.js';
+import { expectedCoverage } from '../../../src/sbi/diagnostics/coverage.js';
+import { GaussianPosterior, priorPredictive } from './conjugate.js';
+
+const N = 1000;
+const SIGMA = 0.5;
+const { thetas, xs } = priorPredictive(N, 2, SIGMA, 12);
+const options = { numPosteriorSamples: 200, seed: 5 };
+
+describe('expectedCoverage', () => {
+  it('is within binomial error of nominal for the exact posterior (HPD and marginal)', () => {
+    const before = tf.memory().numTensors;
+    const r = expectedCoverage(new GaussianPosterior(2, SIGMA), thetas, xs, options);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.hpd.map((c) => c.level)).toEqual([0.5, 0.8, 0.95]);
+    for (const c of r.hpd) {
+      expect(Math.abs(c.coverage - c.level)).toBeLessThan(3 * c.nominalStdError);
+      expect(c.stdError).toBeCloseTo(Math.sqrt((c.coverage * (1 - c.coverage)) / N), 12);
+    }
+    for (const m of r.marginal) for (const c of m.at) expect(Math.abs(c.z)).toBeLessThan(3);
+    expect(r.hpdLevels).toHaveLength(N);
+    expect(r.curve.levels).toHaveLength(101);
+    expect(r.curve.coverage[100]).toBe(1);
+    // Monotone curve, and the shape the figure takes.
+    expect(r.curve.coverage.every((c, i) => i === 0 || c >= r.curve.coverage[i - 1])).toBe(true);
+    expect(() => coverageSpec([r.curve, ...r.marginal.map((m) => m.curve)], { numSimulations: N })).not.toThrow();
+  });
+
+  it('is below nominal for an over-confident posterior and above for an under-confident one', () => {
+    const narrow = expectedCoverage(new GaussianPosterior(2, SIGMA, { scale: 0.6 }), thetas, xs, options);
+    for (const c of narrow.hpd) expect(c.z).toBeLessThan(-5);
+    for (const m of narrow.marginal) for (const c of m.at) expect(c.z).toBeLessThan(-5);
+    const wide = expectedCoverage(new GaussianPosterior(2, SIGMA, { scale: 1.5 }), thetas, xs, options);
+    for (const c of wide.hpd) expect(c.z).toBeGreaterThan(5);
+  });
+
+  it('checks its inputs', () => {
+    const post = new GaussianPosterior(2, SIGMA);
+    expect(() => expectedCoverage(post, thetas, xs, { reportLevels: [1.5] })).toThrow(/expectedCoverage: reportLevels/);
+    expect(() => expectedCoverage(post, thetas, xs, { numPosteriorSamples: 0 })).toThrow(/expectedCoverage: numPosteriorSamples/);
+    const bad = { sample: (x: tf.Tensor2D, n: number) => tf.zeros([x.shape[0], n, 3]) as tf.Tensor3D, logProb: post.logProb.bind(post) };
+    expect(() => expectedCoverage(bad, thetas.slice(0, 4), xs.slice(0, 4), { numPosteriorSamples: 5 })).toThrow(/must return \[4, 5, 2\]; received \[4, 5, 3\]/);
+  });
+});
