@@ -72,7 +72,10 @@ export class NPEPosterior extends Module {
     });
   }
 
-  /** log q(theta | x) in the original units of theta; xo has one row per theta row or a single row. */
+  /**
+   * log q(theta | x) in the original units of theta; xo has one row per theta row or a single
+   * row. Parameters outside the prior box have density 0: their log density is -Infinity.
+   */
   logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D {
     const where = 'NPEPosterior.logProb';
     assertMatrix(where, 'theta', theta, this.thetaDim);
@@ -81,7 +84,19 @@ export class NPEPosterior extends Module {
       throw new Error(`${where}: xo must have 1 or ${theta.shape[0]} rows (one per theta row); received ${xo.shape[0]}`);
     }
     assertFinite(where, 'xo', xo);
-    return tf.tidy(() => this.flow.logProb(theta, this.context(xo)));
+    assertFinite(where, 'theta', theta);
+    const bounds = this.bounds;
+    if (!bounds) return tf.tidy(() => this.flow.logProb(theta, this.context(xo)));
+    return tf.tidy(() => {
+      // Outside (or on) the box: evaluate at a point inside, then replace by -Infinity.
+      const low = tf.tensor1d(bounds.low);
+      const high = tf.tensor1d(bounds.high);
+      const inside = tf.all(tf.logicalAnd(tf.greater(theta, low), tf.less(theta, high)), 1);
+      const mid = tf.div(tf.add(low, high), 2);
+      const safe = tf.where(tf.expandDims(inside, 1), theta, tf.mul(tf.onesLike(theta), mid)) as tf.Tensor2D;
+      const lp = this.flow.logProb(safe, this.context(xo));
+      return tf.where(inside, lp, tf.fill(lp.shape, -Infinity)) as tf.Tensor1D;
+    });
   }
 
   /** n posterior draws for each of the b observations: [b, n, thetaDim]. */
