@@ -19,14 +19,18 @@ export interface Conv1DEmbeddingOptions {
 
 /**
  * A 1-D convolutional embedding of a time series (as in sbi's CNN embedding nets): valid
- * convolutions with ReLU, then global average and max pooling over time, then a dense layer.
+ * convolutions with ReLU, then global pooling over time (mean and root mean square), then a
+ * dense layer.
  *
  *   h_l[t, c] = relu( sum_{j<k} sum_{c'} h_{l-1}[t + j, c'] W_l[j, c', c] + b_l[c] ),
- *   features = Dense([mean_t h_L[t, :], max_t h_L[t, :]]).
+ *   features = relu(Dense([mean_t h_L[t, :], sqrt(mean_t h_L[t, :]^2)])).
  *
- * TF.js on wasm has no gradient kernel for convolution filters, so each layer is written as a sum
- * over the k taps of 2-D products of shifted slices, i.e. one multi-input `Dense` layer (fast
- * matmul path and hand-written backward). Input: [batch, T]; output: [batch, outputs].
+ * TF.js on wasm has no gradient kernel for convolution filters, so each layer is a sum over the
+ * k taps of 2-D products of shifted slices: one multi-input `Dense` (fast matmul path and
+ * hand-written backward). Activations are kept time-major, [time, batch * channels], so that each
+ * tap is a contiguous slice (a batch-major slice along time copies row by row on wasm: it made
+ * this layer 5x slower) and pooling over time is a product with a row of ones.
+ * Input: [batch, T]; output: [batch, outputs].
  */
 export class Conv1DEmbedding extends Module {
   readonly inputDim: number;
@@ -67,16 +71,22 @@ export class Conv1DEmbedding extends Module {
     assertMatrix('Conv1DEmbedding.apply', 'x', x, this.inputDim);
     return tf.tidy(() => {
       const B = x.shape[0];
-      let h = tf.reshape(x, [B, this.inputDim, 1]) as tf.Tensor3D;
+      // h: [L, B * cin], time-major.
+      let h = tf.transpose(x) as tf.Tensor2D;
+      let cin = 1;
       for (const layer of this.layers) {
-        const [, L, cin] = h.shape;
-        const out = L - this.kernel + 1;
+        const out = h.shape[0] - this.kernel + 1;
         const taps = Array.from({ length: this.kernel }, (_, j) =>
-          tf.reshape(tf.slice(h, [0, j, 0], [B, out, cin]), [B * out, cin]) as tf.Tensor2D,
+          tf.reshape(tf.slice(h, [j, 0], [out, -1]), [out * B, cin]) as tf.Tensor2D,
         );
-        h = tf.reshape(layer.apply(...taps), [B, out, layer.outputs]) as tf.Tensor3D;
+        cin = layer.outputs;
+        h = tf.reshape(layer.apply(...taps), [out, B * cin]) as tf.Tensor2D;
       }
-      return this.head.apply(tf.mean(h, 1) as tf.Tensor2D, tf.max(h, 1) as tf.Tensor2D);
+      const L = h.shape[0];
+      const average = tf.fill([1, L], 1 / L);
+      const mean = tf.reshape(tf.matMul(average, h), [B, cin]) as tf.Tensor2D;
+      const rms = tf.sqrt(tf.add(tf.reshape(tf.matMul(average, tf.square(h)), [B, cin]), 1e-6)) as tf.Tensor2D;
+      return this.head.apply(mean, rms);
     });
   }
 

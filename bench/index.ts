@@ -1,0 +1,97 @@
+/**
+ * npm run bench [-- --quick] [-- --json FILE]: the speed suite. For each case, the median time of
+ * several runs here and of the same computation in a reference measured in the same run:
+ * PyTorch (one thread, bench/torch/) for flows and the VAE, plain C (gcc -O2) for the simulator.
+ * ratio = ms / referenceMs (for throughput cases: time per simulation). Results also go to
+ * bench-results.json (or --json FILE) as [{ case, ms, referenceMs, ratio }].
+ */
+import { writeFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { ready } from '../src/backend/index.js';
+import { maf } from '../src/flows/builders.js';
+import { nsf } from '../src/flows/nsf.js';
+import type { Flow } from '../src/flows/flow.js';
+import { withoutValidation } from '../src/validation.js';
+import { timeFlowStep, median } from './flowStep.js';
+import { runTorch, torchAvailable } from './torchReference.js';
+import { benchRickerSim } from './rickerSim.js';
+import { benchVaeEpoch } from './vaeEpoch.js';
+
+interface Row {
+  case: string;
+  ms: number;
+  referenceMs: number | null;
+  ratio: number | null;
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jsonIndex = args.indexOf('--json');
+const jsonPath = jsonIndex >= 0 ? args[jsonIndex + 1] : 'bench-results.json';
+if (jsonIndex >= 0 && !jsonPath) throw new Error('bench: --json needs a file path');
+
+await ready();
+const rows: Row[] = [];
+const row = (name: string, ms: number, referenceMs: number | null): Row => {
+  const r = { case: name, ms, referenceMs, ratio: referenceMs ? ms / referenceMs : null };
+  rows.push(r);
+  const ref = referenceMs === null ? 'reference n/a' : `reference ${referenceMs.toFixed(3)} ms, ratio ${r.ratio!.toFixed(2)}`;
+  console.log(`${name.padEnd(22)} ${ms.toFixed(3).padStart(10)} ms   ${ref}`);
+  return r;
+};
+
+const hasTorch = await torchAvailable();
+const stepRuns = quick ? 1 : 3;
+const flowCases: [string, typeof maf, number, number, number][] = [
+  ['maf-h64-b256', maf, 64, 256, quick ? 15 : 60],
+  ['maf-h256-b512', maf, 256, 512, quick ? 5 : 20],
+  ['nsf-h64-b256', nsf, 64, 256, quick ? 15 : 60],
+  ['nsf-h256-b512', nsf, 256, 512, quick ? 5 : 20],
+];
+for (const [name, build, hidden, batch, steps] of flowCases) {
+  const ours: number[] = [];
+  for (let r = 0; r < stepRuns; r++) ours.push(median(timeFlowStep({ build, hidden, batch, steps, warmup: 3, clock: 'wall' })));
+  const torch = hasTorch
+    ? await runTorch('bench_flows.py', ['--case', name.startsWith('maf') ? 'maf' : 'nsf', '--hidden', String(hidden), '--batch', String(batch), '--steps', String(steps * stepRuns), '--warmup', '5'])
+    : null;
+  row(name, median(ours), torch?.ms_median ?? null);
+}
+
+// Sampling 10 000 values for one context from a conditional MAF (hidden 64) after a few training steps.
+{
+  const flow: Flow = maf({ dim: 3, contextDim: 13, hidden: [64, 64], transforms: 5, seed: 1 });
+  timeFlowStep({ build: () => flow, hidden: 64, batch: 256, steps: 5, warmup: 0, keep: true });
+  const context = tf.randomNormal([1, 13], 0, 1, 'float32', 3) as tf.Tensor2D;
+  const times: number[] = [];
+  withoutValidation(() => {
+    for (let r = 0; r < (quick ? 3 : 9); r++) {
+      const t0 = performance.now();
+      const s = flow.sample(10_000, { seed: r, context });
+      s.dataSync();
+      times.push(performance.now() - t0);
+      s.dispose();
+    }
+  });
+  context.dispose();
+  flow.dispose();
+  const torch = hasTorch ? await runTorch('bench_flows.py', ['--case', 'sample', '--steps', quick ? '3' : '9', '--warmup', '2']) : null;
+  row('sample-10k', median(times.slice(1)), torch?.ms_median ?? null);
+}
+
+// The simulator: time per simulation (T = 50), against C on one core.
+{
+  const sim = await benchRickerSim({ quick });
+  const cMsPerSim = sim.c ? 1000 / sim.c.simsPerSec : null;
+  row('ricker-sim-1thread', 1000 / sim.oneThread.simsPerSec, cMsPerSim);
+  row('ricker-sim-all-cores', 1000 / sim.allCores.simsPerSec, cMsPerSim);
+  console.log(`  (all cores: ${sim.allCores.workers} workers, ${Math.round(sim.allCores.simsPerSec)} simulations/s; C one core: ${sim.c ? Math.round(sim.c.simsPerSec) : 'n/a'}/s)`);
+}
+
+// One VAE epoch over 8 000 MNIST digits, batch 100.
+{
+  const vae = await benchVaeEpoch({ quick });
+  row('vae-epoch', vae.ms, vae.referenceMs);
+}
+
+await writeFile(jsonPath, JSON.stringify(rows, null, 2) + '\n');
+console.log(`\nwrote ${jsonPath}`);

@@ -1,0 +1,110 @@
+// Backend selection with @tensorflow/tfjs-node absent (it cannot be installed here), forcing by
+// API and environment, the one-time report, and the wasm matmul fast paths against cpu.
+import { afterAll, describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { BACKEND_ENV_VAR, initBackend, resetBackendChoiceForTests } from '../src/backend/index.js';
+import { wasmFastPathsInstalled } from '../src/backend/wasmMatMul.js';
+
+const absent = () => Promise.reject(new Error("Cannot find package '@tensorflow/tfjs-node'"));
+
+afterAll(async () => {
+  delete process.env[BACKEND_ENV_VAR];
+  resetBackendChoiceForTests();
+  await initBackend({ quiet: true });
+});
+
+describe('backend selection', () => {
+  test('without the native package it falls back to wasm and says why', async () => {
+    resetBackendChoiceForTests();
+    const choice = await initBackend({ importNative: absent, quiet: true });
+    expect(choice.name).toBe('wasm');
+    expect(choice.reason).toBe('auto');
+    expect(choice.skipped[0]).toEqual({ name: 'tensorflow', error: expect.stringContaining('@tensorflow/tfjs-node') });
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  test('the real dynamic import tolerates the absent package', async () => {
+    resetBackendChoiceForTests();
+    const choice = await initBackend({ quiet: true });
+    expect(choice.name).toBe('wasm');
+  });
+
+  test('a native package that registers nothing is skipped too', async () => {
+    resetBackendChoiceForTests();
+    const choice = await initBackend({ importNative: () => Promise.resolve({}), quiet: true });
+    expect(choice.name).toBe('wasm');
+    expect(choice.skipped[0].error).toMatch(/did not register a backend/);
+  });
+
+  test('forcing by API and by environment variable; bad names are clear errors', async () => {
+    resetBackendChoiceForTests();
+    expect((await initBackend({ backend: 'cpu', quiet: true })).reason).toBe('option');
+    expect(tf.getBackend()).toBe('cpu');
+    resetBackendChoiceForTests();
+    process.env[BACKEND_ENV_VAR] = 'cpu';
+    const fromEnv = await initBackend({ quiet: true });
+    expect(fromEnv).toMatchObject({ name: 'cpu', reason: 'environment' });
+    process.env[BACKEND_ENV_VAR] = 'gpu';
+    resetBackendChoiceForTests();
+    await expect(initBackend({ quiet: true })).rejects.toThrow(/FLOWSBI_BACKEND must be one of "tensorflow", "wasm", "cpu"; received "gpu"/);
+    delete process.env[BACKEND_ENV_VAR];
+    resetBackendChoiceForTests();
+    await expect(initBackend({ backend: 'tensorflow', importNative: absent, quiet: true })).rejects.toThrow(/no backend could be initialised \(tensorflow: Cannot find package/);
+    resetBackendChoiceForTests();
+    await initBackend({ quiet: true });
+  });
+
+  test('the choice is reported once on stderr', async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      resetBackendChoiceForTests();
+      await initBackend({ importNative: absent });
+      await initBackend({ importNative: absent });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines).toEqual(['flowsbi: using the wasm backend (tensorflow unavailable)\n']);
+  });
+
+  test('nothing requires @tensorflow/tfjs-node: it is an optional peer dependency only', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(pkg.dependencies['@tensorflow/tfjs-node']).toBeUndefined();
+    expect(pkg.devDependencies['@tensorflow/tfjs-node']).toBeUndefined();
+    expect(pkg.peerDependenciesMeta['@tensorflow/tfjs-node']).toEqual({ optional: true });
+  });
+});
+
+describe('wasm matmul fast paths agree with the cpu backend', () => {
+  const cases: [string, () => tf.Tensor][] = [
+    ['plain', () => tf.matMul(tf.randomNormal([37, 19], 0, 1, 'float32', 1), tf.randomNormal([19, 23], 0, 1, 'float32', 2))],
+    ['transposeA', () => tf.matMul(tf.randomNormal([19, 37], 0, 1, 'float32', 3), tf.randomNormal([19, 23], 0, 1, 'float32', 4), true, false)],
+    ['transposeB', () => tf.matMul(tf.randomNormal([37, 19], 0, 1, 'float32', 5), tf.randomNormal([23, 19], 0, 1, 'float32', 6), false, true)],
+    ['both transposed', () => tf.matMul(tf.randomNormal([19, 37], 0, 1, 'float32', 7), tf.randomNormal([23, 19], 0, 1, 'float32', 8), true, true)],
+    ['batched', () => tf.matMul(tf.randomNormal([4, 7, 5], 0, 1, 'float32', 9), tf.randomNormal([4, 5, 6], 0, 1, 'float32', 10))],
+    ['batched, broadcast right operand', () => tf.matMul(tf.randomNormal([4, 7, 5], 0, 1, 'float32', 11), tf.randomNormal([1, 5, 6], 0, 1, 'float32', 12))],
+    ['batched, transposed', () => tf.matMul(tf.randomNormal([3, 5, 7], 0, 1, 'float32', 13), tf.randomNormal([3, 6, 5], 0, 1, 'float32', 14), true, true)],
+    ['fused, transposeA, bias, relu', () => tf.fused.matMul({ a: tf.randomNormal([19, 37], 0, 1, 'float32', 15), b: tf.randomNormal([19, 23], 0, 1, 'float32', 16), transposeA: true, bias: tf.randomNormal([23], 0, 1, 'float32', 17), activation: 'relu' })],
+    ['fused, transposeB, sigmoid', () => tf.fused.matMul({ a: tf.randomNormal([37, 19], 0, 1, 'float32', 18), b: tf.randomNormal([23, 19], 0, 1, 'float32', 19), transposeB: true, activation: 'sigmoid' })],
+  ];
+  test('every case within 1e-4 of cpu', async () => {
+    resetBackendChoiceForTests();
+    await initBackend({ backend: 'wasm', quiet: true });
+    expect(wasmFastPathsInstalled()).toBe(true);
+    const wasm = cases.map(([, f]) => tf.tidy(() => f().arraySync()));
+    const before = tf.memory().numTensors;
+    cases.forEach(([, f]) => tf.tidy(() => void f()));
+    expect(tf.memory().numTensors).toBe(before);
+    resetBackendChoiceForTests();
+    await initBackend({ backend: 'cpu', quiet: true });
+    cases.forEach(([name, f], i) => {
+      const ref = (tf.tidy(() => f().arraySync()) as number[]).flat(3) as number[];
+      const got = (wasm[i] as number[]).flat(3) as number[];
+      expect(got.length, name).toBe(ref.length);
+      const worst = Math.max(...got.map((v, k) => Math.abs(v - ref[k])));
+      expect(worst, name).toBeLessThan(1e-4);
+    });
+  });
+});
