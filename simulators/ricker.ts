@@ -42,6 +42,10 @@ export function rickerPrior(): UniformPrior {
   return new UniformPrior([...RICKER_PRIOR_LOW], [...RICKER_PRIOR_HIGH]);
 }
 
+/**
+ * The stochastic Ricker model as a batched, seeded `Simulator`: simulation i uses the stream of
+ * (seed, offset + i), so results do not depend on how a batch is split across chunks or workers.
+ */
 export class Ricker implements Simulator {
   readonly name = 'ricker';
   readonly thetaDim = 3;

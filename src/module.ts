@@ -10,6 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 
 let nextVariableId = 0;
 
+/**
+ * A container of named variables and child modules (the file comment explains what it derives
+ * from them: trainable variables, all variables for saving, train/eval mode, dispose).
+ */
 export class Module {
   private readonly ownVariables = new Map<string, tf.Variable>();
   private readonly children = new Map<string, Module>();

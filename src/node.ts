@@ -6,3 +6,4 @@ export * from './index.js';
 export * from './io/files.js';
 export * from './util/progress.js';
 export * from './train/epochProgress.js';
+export * from './data/mnistFiles.js';

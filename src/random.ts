@@ -12,6 +12,10 @@ import seedrandom from 'seedrandom';
 
 export type SeedLike = number | string | Random;
 
+/**
+ * A seeded stream of random numbers (seedrandom's alea): uniforms, normals (polar Box-Muller),
+ * integers, permutations, and integer seeds for stateless TF.js random ops and child streams.
+ */
 export class Random {
   private readonly prng: seedrandom.PRNG;
   private spareNormal: number | null = null;

@@ -14,6 +14,7 @@ export function setValidateArgs(enabled: boolean): void {
   validateValues = enabled;
 }
 
+/** Whether value checks (finite inputs, domains) are currently on. */
 export function validateArgsEnabled(): boolean {
   return validateValues;
 }

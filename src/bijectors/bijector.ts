@@ -25,6 +25,11 @@ export interface BijectorOutput {
   logDet: tf.Tensor1D;
 }
 
+/**
+ * Base class of all bijectors: validates shapes, contexts and (while validation is on) values and
+ * domains, runs the subclass's `forwardImpl`/`inverseImpl` inside `tf.tidy`, and carries the
+ * module machinery (variables, train/eval mode, dispose). See the file comment for the convention.
+ */
 export abstract class Bijector extends Module {
   /** Input width, or undefined for elementwise bijectors that accept any width. */
   readonly dim: number | undefined;

@@ -13,6 +13,10 @@ export class UsageError extends Error {
 }
 export type FlagSpec = Record<string, { default: number | string | boolean; help: string }>;
 
+/**
+ * Parse `--name value` and boolean `--name` flags against a spec of defaults; `--help` prints the
+ * flags and exits. Unknown flags and non-numeric values for numeric flags are UsageErrors.
+ */
 export function parseFlags<S extends FlagSpec>(
   program: string,
   spec: S,

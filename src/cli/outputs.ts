@@ -51,6 +51,7 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
   return cells.map((r, i) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ') + (i === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
 }
 
+/** A number for tables: 3 decimals (fewer above 10 and 100), exponent notation when tiny or huge. */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);

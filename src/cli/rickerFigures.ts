@@ -19,6 +19,10 @@ export interface RickerFigureInputs {
   calibration: { ranks: number[][]; numPosteriorSamples: number; coverageCurves: CoverageCurve[]; n: number } | null;
 }
 
+/**
+ * Write the pipeline's figures into the staging folder: the pair plot (with ABC and true values
+ * when given), training curves, SBC rank histograms and expected coverage (when calibrated).
+ */
 export async function writeRickerFigures(out: StagedOutput, f: RickerFigureInputs): Promise<void> {
   const sets = [{ name: f.samplesLabel, samples: rows(f.samples) }];
   if (f.abcSamples) sets.push({ name: `rejection ABC (${f.abcSamples.length / 3} nearest)`, samples: rows(f.abcSamples) });

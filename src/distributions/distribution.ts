@@ -29,6 +29,10 @@ export interface SampleAndLogProb<S extends tf.Tensor, L extends tf.Tensor> {
   logProb: L;
 }
 
+/**
+ * Base class of distributions and flows: validated public `sample`, `logProb` and
+ * `sampleAndLogProb` with the shapes of the file comment, on top of per-row implementations.
+ */
 export abstract class Distribution extends Module {
   readonly dim: number;
   readonly contextDim: number;

@@ -14,15 +14,18 @@ export interface Conv1DEmbeddingOptions {
   kernel?: number;
   /** Width of the output feature vector (default 32). */
   outputs?: number;
+  /** Average-pooling factor over time after each layer (default [2, 1]: halve after the first). */
+  pool?: number[];
   seed?: SeedLike;
 }
 
 /**
  * A 1-D convolutional embedding of a time series (as in sbi's CNN embedding nets): valid
- * convolutions with ReLU, then global pooling over time (mean and root mean square), then a
- * dense layer.
+ * convolutions with ReLU, each optionally followed by average pooling over time, then global
+ * pooling (mean and root mean square), then a dense layer.
  *
- *   h_l[t, c] = relu( sum_{j<k} sum_{c'} h_{l-1}[t + j, c'] W_l[j, c', c] + b_l[c] ),
+ *   h_l[t, c] = relu( sum_{j<k} sum_{c'} g_{l-1}[t + j, c'] W_l[j, c', c] + b_l[c] ),
+ *   g_l[t, c] = mean_{i<p_l} h_l[p_l t + i, c]   (pooling by p_l),
  *   features = relu(Dense([mean_t h_L[t, :], sqrt(mean_t h_L[t, :]^2)])).
  *
  * TF.js on wasm has no gradient kernel for convolution filters, so each layer is a sum over the
@@ -37,6 +40,7 @@ export class Conv1DEmbedding extends Module {
   readonly outputDim: number;
   private readonly kernel: number;
   private readonly channels: number[];
+  private readonly pool: number[];
   private readonly layers: Dense[];
   private readonly head: Dense;
 
@@ -47,11 +51,17 @@ export class Conv1DEmbedding extends Module {
     this.kernel = options.kernel ?? 5;
     this.channels = options.channels ?? [16, 32];
     this.outputDim = options.outputs ?? 32;
+    this.pool = options.pool ?? this.channels.map((_, l) => (l === 0 && this.channels.length > 1 ? 2 : 1));
     assertPositiveInt(where, 'kernel', this.kernel);
     this.channels.forEach((c) => assertPositiveInt(where, 'channels', c));
-    const remaining = options.length - this.channels.length * (this.kernel - 1);
+    if (this.pool.length !== this.channels.length) {
+      throw new Error(`${where}: pool needs one factor per layer (${this.channels.length}); received ${this.pool.length}`);
+    }
+    this.pool.forEach((p) => assertPositiveInt(where, 'pool', p));
+    let remaining = options.length;
+    for (const p of this.pool) remaining = Math.floor((remaining - this.kernel + 1) / p);
     if (remaining < 1) {
-      throw new Error(`${where}: a series of length ${options.length} is too short for ${this.channels.length} layers of kernel ${this.kernel}`);
+      throw new Error(`${where}: a series of length ${options.length} is too short for ${this.channels.length} layers of kernel ${this.kernel} with pooling [${this.pool.join(', ')}]`);
     }
     this.inputDim = options.length;
     const random = toRandom(options.seed);
@@ -74,14 +84,22 @@ export class Conv1DEmbedding extends Module {
       // h: [L, B * cin], time-major.
       let h = tf.transpose(x) as tf.Tensor2D;
       let cin = 1;
-      for (const layer of this.layers) {
+      this.layers.forEach((layer, l) => {
         const out = h.shape[0] - this.kernel + 1;
         const taps = Array.from({ length: this.kernel }, (_, j) =>
           tf.reshape(tf.slice(h, [j, 0], [out, -1]), [out * B, cin]) as tf.Tensor2D,
         );
         cin = layer.outputs;
         h = tf.reshape(layer.apply(...taps), [out, B * cin]) as tf.Tensor2D;
-      }
+        const p = this.pool[l];
+        if (p > 1) {
+          // Rows p t .. p t + p - 1 side by side in one row, then the mean of the p column blocks.
+          const steps = Math.floor(out / p);
+          const grouped = tf.reshape(tf.slice(h, [0, 0], [steps * p, -1]), [steps, p * B * cin]);
+          const blocks = Array.from({ length: p }, (_, i) => tf.slice(grouped, [0, i * B * cin], [steps, B * cin]));
+          h = tf.mul(tf.addN(blocks), 1 / p) as tf.Tensor2D;
+        }
+      });
       const L = h.shape[0];
       const average = tf.fill([1, L], 1 / L);
       const mean = tf.reshape(tf.matMul(average, h), [B, cin]) as tf.Tensor2D;
@@ -91,7 +109,7 @@ export class Conv1DEmbedding extends Module {
   }
 
   toConfig(): ModuleConfig {
-    return { type: 'Conv1DEmbedding', length: this.inputDim, channels: this.channels, kernel: this.kernel, outputs: this.outputDim };
+    return { type: 'Conv1DEmbedding', length: this.inputDim, channels: this.channels, kernel: this.kernel, outputs: this.outputDim, pool: this.pool };
   }
 }
 

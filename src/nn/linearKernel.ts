@@ -23,6 +23,7 @@ export function setFastGradients(enabled: boolean): void {
   fastGradients = enabled;
 }
 
+/** Whether the hand-written backward pass is in use. */
 export function fastGradientsEnabled(): boolean {
   return fastGradients;
 }

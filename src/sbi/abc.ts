@@ -56,6 +56,10 @@ function robustScales(values: ArrayLike<number>, n: number, dim: number): Float6
   return scales;
 }
 
+/**
+ * Rejection ABC: the k simulations nearest to the observed summaries (robustly scaled Euclidean
+ * distance) and their parameters, nearest first. See the file comment.
+ */
 export function rejectionABC(options: RejectionABCOptions): RejectionABCResult {
   const where = 'rejectionABC';
   const { thetas, thetaDim, summaries, summaryDim, observed } = options;

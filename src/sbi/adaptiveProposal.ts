@@ -35,6 +35,10 @@ export function cholesky(a: ArrayLike<number>, d: number): Float64Array | null {
   return L;
 }
 
+/**
+ * Gaussian random-walk proposal whose covariance adapts to the chain's history during burn-in
+ * (Haario et al. 2001): s_d (2.38² / d) times the running covariance plus a small jitter.
+ */
 export class AdaptiveRandomWalk {
   readonly dim: number;
   /** s_d, the factor applied to the history's covariance. */

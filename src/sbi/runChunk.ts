@@ -34,6 +34,10 @@ function message(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/**
+ * Simulate one chunk of rows (rows offset..offset+n of the dataset, seeded by their global index),
+ * re-running a failing chunk row by row so that only the failing rows are dropped.
+ */
 export function runChunk(simulator: Simulator, thetas: Float64Array, n: number, seed: number, offset: number): ChunkResult {
   const threw = new Uint8Array(n);
   try {

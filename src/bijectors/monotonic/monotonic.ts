@@ -30,10 +30,12 @@ export interface MonotonicTransform {
 type Factory = (config: { kind: string; [key: string]: Json }) => MonotonicTransform;
 const factories = new Map<string, Factory>();
 
+/** Register how to rebuild a monotonic transform family from its config (`{ kind, ...options }`). */
 export function registerMonotonic(kind: string, factory: Factory): void {
   factories.set(kind, factory);
 }
 
+/** Rebuild a monotonic transform from the config written by its `toConfig`. */
 export function monotonicFromConfig(config: { kind: string; [key: string]: Json }): MonotonicTransform {
   const factory = factories.get(config?.kind);
   if (!factory) {
