@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Bijector, sumLogDet, type BijectorOutput } from '../bijector.js';
+import { Bijector, type BijectorOutput } from '../bijector.js';
 import { registerModule, type ModuleConfig } from '../../io/registry.js';
-import { Interval, squash, squashLogDerivative, unsquash, unsquashLogDerivative } from './stable.js';
+import { Interval, squashWithLogDet, unsquashWithLogDet } from './stable.js';
 
 /**
  * A scaled sigmoid mapping R^d onto the box (low, high)^d, with one pair of bounds for every
@@ -47,11 +47,11 @@ export class Box extends Bijector {
   }
 
   protected forwardImpl(x: tf.Tensor2D): BijectorOutput {
-    return { out: squash(x, this.interval) as tf.Tensor2D, logDet: sumLogDet(squashLogDerivative(x, this.interval) as tf.Tensor2D) };
+    return squashWithLogDet(x, this.interval);
   }
 
   protected inverseImpl(y: tf.Tensor2D): BijectorOutput {
-    return { out: unsquash(y, this.interval) as tf.Tensor2D, logDet: sumLogDet(unsquashLogDerivative(y, this.interval) as tf.Tensor2D) };
+    return unsquashWithLogDet(y, this.interval);
   }
 
   override dispose(): void {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Bijector, sumLogDet, type BijectorOutput } from '../bijector.js';
+import { Bijector, type BijectorOutput } from '../bijector.js';
 import { registerModule, type ModuleConfig } from '../../io/registry.js';
-import { Interval, squash, squashLogDerivative, unsquash, unsquashLogDerivative } from './stable.js';
+import { Interval, squashWithLogDet, unsquashWithLogDet } from './stable.js';
 
 /**
  * The logit y = log x - log(1 - x), mapping (0, 1)^d onto R^d: the inverse of `Sigmoid`, as its own
@@ -21,11 +21,11 @@ export class Logit extends Bijector {
   }
 
   protected forwardImpl(x: tf.Tensor2D): BijectorOutput {
-    return { out: unsquash(x, this.interval) as tf.Tensor2D, logDet: sumLogDet(unsquashLogDerivative(x, this.interval) as tf.Tensor2D) };
+    return unsquashWithLogDet(x, this.interval);
   }
 
   protected inverseImpl(y: tf.Tensor2D): BijectorOutput {
-    return { out: squash(y, this.interval) as tf.Tensor2D, logDet: sumLogDet(squashLogDerivative(y, this.interval) as tf.Tensor2D) };
+    return squashWithLogDet(y, this.interval);
   }
 
   override dispose(): void {

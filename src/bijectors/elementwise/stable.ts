@@ -87,3 +87,13 @@ export function unsquashLogDerivative(y: tf.Tensor, interval: Interval): tf.Tens
     tf.sub(tf.sub(interval.logWidth, tf.log(tf.sub(y, interval.low))), tf.log(tf.sub(interval.high, y))),
   );
 }
+
+/** The squashing map R → interval with its log-det: Box and Sigmoid forward, Logit inverse. */
+export function squashWithLogDet(x: tf.Tensor2D, interval: Interval): { out: tf.Tensor2D; logDet: tf.Tensor1D } {
+  return { out: squash(x, interval) as tf.Tensor2D, logDet: tf.sum(squashLogDerivative(x, interval), 1) as tf.Tensor1D };
+}
+
+/** The unsquashing map interval → R with its log-det: Box and Sigmoid inverse, Logit forward. */
+export function unsquashWithLogDet(y: tf.Tensor2D, interval: Interval): { out: tf.Tensor2D; logDet: tf.Tensor1D } {
+  return { out: unsquash(y, interval) as tf.Tensor2D, logDet: tf.sum(unsquashLogDerivative(y, interval), 1) as tf.Tensor1D };
+}
