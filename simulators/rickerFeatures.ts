@@ -1,6 +1,9 @@
 /**
  * What the Ricker posterior conditions on. Three choices:
- * - 'summaries': the observation-independent summary statistics of `rickerSummaries.ts`;
+ * - 'summaries': the observation-independent summary statistics of `rickerSummaries.ts`, each
+ *   passed through asinh (linear near 0, logarithmic beyond): autocovariances and variances of
+ *   counts span four orders of magnitude across the prior, and z-scoring alone leaves outliers
+ *   45 standard deviations out, which the networks learn poorly;
  * - 'raw': the series itself, log1p-transformed (counts span orders of magnitude), for a learned
  *   embedding (a 1-D convolutional network);
  * - 'both': summaries followed by the transformed series, each block with its own embedding.
@@ -29,7 +32,7 @@ export function rickerFeatures(ys: Float64Array, n: number, T: number, mode: Ric
   const summaries = summaryWidth > 0 ? rickerSummaries(ys, n, T) : null;
   for (let i = 0; i < n; i++) {
     const row = i * width;
-    if (summaries) values.set(summaries.subarray(i * summaryWidth, (i + 1) * summaryWidth), row);
+    for (let j = 0; j < summaryWidth; j++) values[row + j] = Math.asinh(summaries![i * summaryWidth + j]);
     for (let t = 0; t < rawWidth; t++) values[row + summaryWidth + t] = Math.log1p(ys[i * T + t]);
   }
   return { values, width, summaryWidth, rawWidth };

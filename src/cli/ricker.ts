@@ -21,7 +21,9 @@ const SPEC = {
   features: { default: 'both', help: 'what NPE conditions on: summaries, raw (learned embedding of the series) or both' },
   density: { default: 'nsf', help: 'density estimator: nsf or maf' },
   calibration: { default: 500, help: 'fresh simulations for SBC and coverage (0 skips)' },
-  'max-epochs': { default: 500, help: 'maximum training epochs (early stopping usually ends sooner)' },
+  'max-epochs': { default: 80, help: 'maximum training epochs (early stopping may end sooner)' },
+  'batch-size': { default: 512, help: 'training minibatch size' },
+  'learning-rate': { default: 1e-3, help: 'Adam learning rate' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   quiet: { default: false, help: 'no progress bars' },
 };
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
   positiveInt('seed', flags.seed as number, 0);
   positiveInt('calibration', flags.calibration as number, 0);
   positiveInt('max-epochs', flags['max-epochs'] as number);
+  if (!((flags['learning-rate'] as number) > 0)) throw new UsageError(`ricker: --learning-rate must be > 0; received ${flags['learning-rate']}`);
 
   const T = 50;
   const observation = flags.obs ? await readObservation(flags.obs as string, T) : builtInObservation(T);
@@ -64,6 +67,8 @@ async function main(): Promise<number> {
     density: flags.density as 'nsf' | 'maf',
     calibrationSimulations: flags.calibration as number,
     maxEpochs: flags['max-epochs'] as number,
+    batchSize: positiveInt('batch-size', flags['batch-size'] as number),
+    learningRate: flags['learning-rate'] as number,
     figures: !(flags['no-figures'] as boolean),
   });
 

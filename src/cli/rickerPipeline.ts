@@ -11,7 +11,7 @@ import { rickerFeatures, type RickerFeatureMode } from '../../simulators/rickerF
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/rickerSummaries.js';
 import { rickerStateSpace } from '../../simulators/rickerStateSpace.js';
 import { simulateDataset } from '../sbi/simulate.js';
-import { trainRickerNPE, rickerObservationFeatures } from '../sbi/rickerNPE.js';
+import { trainRickerNPE, rickerObservationFeatures, RICKER_NPE_DEFAULTS } from '../sbi/rickerNPE.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
@@ -47,6 +47,8 @@ export interface RickerPipelineOptions {
   /** Accepted simulations for rejection ABC (default 1% of the simulations, at least 50). */
   abcK?: number;
   maxEpochs?: number;
+  batchSize?: number;
+  learningRate?: number;
   /** Write figures (default true). */
   figures?: boolean;
 }
@@ -106,9 +108,20 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       if (o.method === 'abc') {
         samples = abcSamples;
       } else {
-        const progress = epochProgress({ maxEpochs: o.maxEpochs ?? 500, label: 'training', quiet: o.quiet });
+        const progress = epochProgress({ maxEpochs: o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs, label: 'training', quiet: o.quiet });
         const trained = await time('train', () =>
-          trainRickerNPE({ thetas: sim.thetas, ys: sim.xs, T, features: o.features, density: o.density, seed: o.seed + 1, maxEpochs: o.maxEpochs, onEpochEnd: progress.onEpochEnd }),
+          trainRickerNPE({
+            thetas: sim.thetas,
+            ys: sim.xs,
+            T,
+            features: o.features,
+            density: o.density,
+            seed: o.seed + 1,
+            maxEpochs: o.maxEpochs,
+            batchSize: o.batchSize,
+            learningRate: o.learningRate,
+            onEpochEnd: progress.onEpochEnd,
+          }),
         );
         progress.stop();
         history = trained.history;
@@ -116,6 +129,8 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
         summary.training = {
           density: o.density,
           features: o.features,
+          batchSize: history.batchSize,
+          learningRate: o.learningRate ?? RICKER_NPE_DEFAULTS.learningRate,
           epochs: history.epochs,
           bestEpoch: history.bestEpoch,
           bestValidationLoss: history.bestValidationLoss,

@@ -67,10 +67,10 @@ export class Conv1DEmbedding extends Module {
     const random = toRandom(options.seed);
     let cin = 1;
     this.layers = this.channels.map((cout, l) => {
-      const layer = this.addModule(
-        `conv.${l}`,
-        new Dense({ inputs: new Array(this.kernel).fill(cin), outputs: cout, activation: 'relu', seed: random.fork() }),
-      );
+      // The first layer (one input channel) takes the k taps as one [*, k] matrix (im2col);
+      // later layers take them as k inputs of width cin (a multi-input Dense).
+      const inputs = l === 0 ? this.kernel : new Array(this.kernel).fill(cin);
+      const layer = this.addModule(`conv.${l}`, new Dense({ inputs, outputs: cout, activation: 'relu', seed: random.fork() }));
       cin = cout;
       return layer;
     });
@@ -86,11 +86,18 @@ export class Conv1DEmbedding extends Module {
       let cin = 1;
       this.layers.forEach((layer, l) => {
         const out = h.shape[0] - this.kernel + 1;
-        const taps = Array.from({ length: this.kernel }, (_, j) =>
-          tf.reshape(tf.slice(h, [j, 0], [out, -1]), [out * B, cin]) as tf.Tensor2D,
-        );
+        let y: tf.Tensor2D;
+        if (l === 0) {
+          // im2col of a single channel: the k shifted copies stacked along axis 0 (contiguous),
+          // then one transpose to [out * B, k]: one fused product instead of k outer products.
+          const rows = Array.from({ length: this.kernel }, (_, j) => tf.reshape(tf.slice(h, [j, 0], [out, -1]), [1, out * B]));
+          y = layer.apply(tf.transpose(tf.concat(rows, 0)) as tf.Tensor2D);
+        } else {
+          const taps = Array.from({ length: this.kernel }, (_, j) => tf.reshape(tf.slice(h, [j, 0], [out, -1]), [out * B, cin]) as tf.Tensor2D);
+          y = layer.apply(...taps);
+        }
         cin = layer.outputs;
-        h = tf.reshape(layer.apply(...taps), [out, B * cin]) as tf.Tensor2D;
+        h = tf.reshape(y, [out, B * cin]) as tf.Tensor2D;
         const p = this.pool[l];
         if (p > 1) {
           // Rows p t .. p t + p - 1 side by side in one row, then the mean of the p column blocks.
