@@ -1,0 +1,75 @@
+// The Ricker command line: bad input is a clear message, exit status 2 and no files; a small run
+// writes every documented file; a saved posterior is reused for a new observation.
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'flowsbi-cli-'));
+function ricker(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ricker.ts', '--quiet', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FLOWSBI_QUIET: '1' },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function obsFile(name: string, content: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+const valid = Array.from({ length: 50 }, (_, t) => (t * 7) % 13);
+
+describe('npm run ricker', () => {
+  const bad: [string, string[], RegExp][] = [
+    ['a missing file', ['--obs', path.join(dir, 'nope.json')], /cannot read the observation file .*nope\.json/],
+    ['invalid JSON', ['--obs', obsFile('bad.json', '[1, 2,')], /is not valid JSON/],
+    ['not an array', ['--obs', obsFile('obj.json', '{"y": 1}')], /must be a JSON array of 50 counts; received object/],
+    ['the wrong length', ['--obs', obsFile('short.json', JSON.stringify(valid.slice(0, 49)))], /must have 50 counts \(the series length T\); received 49/],
+    ['a negative count', ['--obs', obsFile('neg.json', JSON.stringify([...valid.slice(0, 49), -1]))], /entry 49 must be a non-negative integer count; received -1/],
+    ['a non-integer count', ['--obs', obsFile('frac.json', JSON.stringify([2.5, ...valid.slice(1)]))], /entry 0 must be a non-negative integer count; received 2.5/],
+    ['NaN', ['--obs', obsFile('nan.json', JSON.stringify(valid).replace('[0', '["NaN"'))], /entry 0 must be a finite number; received "NaN"/],
+    ['an unknown flag', ['--bogus'], /unknown argument "--bogus"/],
+    ['an unknown method', ['--method', 'mcmc'], /--method must be npe, abc or pmmh; received "mcmc"/],
+    ['too few simulations', ['--simulations', '10'], /--simulations must be an integer >= 100; received 10/],
+  ];
+  for (const [what, args, message] of bad) {
+    test(`${what}: message, exit status 2, nothing written`, () => {
+      const out = path.join(dir, `out-${what.replace(/\W+/g, '-')}`);
+      const r = ricker([...args, '--out', out]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  test('a small run writes every documented file, and --posterior reuses the saved posterior', () => {
+    const out = path.join(dir, 'run');
+    const r = ricker(['--simulations', '400', '--max-epochs', '2', '--samples', '300', '--calibration', '40', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/log r +3\.800/);
+    expect(readdirSync(out).sort()).toEqual(
+      ['coverage.png', 'pair_plot.png', 'posterior.json', 'posterior.weights.bin', 'posterior_samples.csv', 'sbc_ranks.png', 'summary.json', 'training_curves.png'].sort(),
+    );
+    const csv = readFileSync(path.join(out, 'posterior_samples.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('logr,sigma,phi');
+    expect(csv).toHaveLength(301);
+    for (const line of csv.slice(1)) {
+      const [logr, sigma, phi] = line.split(',').map(Number);
+      expect(logr > 3 && logr < 5 && sigma > 0 && sigma < 0.6 && phi > 4 && phi < 20).toBe(true);
+    }
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.simulations).toMatchObject({ requested: 400, dropped: expect.any(Number) });
+    expect(summary.posteriorSamples.table.map((p: { name: string }) => p.name)).toEqual(['log r', 'sigma', 'phi']);
+    for (const stage of ['simulate', 'train', 'sample', 'calibration', 'total']) expect(summary.wallTimeSeconds[stage]).toBeGreaterThan(0);
+
+    const reuse = path.join(dir, 'reuse');
+    const r2 = ricker(['--posterior', path.join(out, 'posterior.json'), '--obs', obsFile('valid.json', JSON.stringify(valid)), '--samples', '200', '--out', reuse]);
+    expect(r2.status).toBe(0);
+    expect(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim().split('\n')).toHaveLength(201);
+    expect(JSON.parse(readFileSync(path.join(reuse, 'summary.json'), 'utf8')).method).toBe('npe (saved posterior)');
+    expect(existsSync(path.join(reuse, 'training_curves.png'))).toBe(false);
+  });
+});
