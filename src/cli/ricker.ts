@@ -3,10 +3,10 @@
  * npm run ricker -- [flags]: the amortized posterior of the Ricker model for an observed series.
  * See `--help` and the README. Exit status: 0 success, 1 failure, 2 bad command line or input.
  */
-import { ready } from '../backend/index.js';
+// Only light modules are imported up front, so that a bad command line fails at once; TF.js and
+// the pipeline load after the arguments and the observation have been checked.
 import { parseFlags, UsageError } from './args.js';
 import { BUILT_IN_THETA, builtInObservation, readObservation } from './rickerObservation.js';
-import { runRickerPipeline } from './rickerPipeline.js';
 import { formatNumber, formatTable } from './outputs.js';
 import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
 
@@ -25,6 +25,7 @@ const SPEC = {
   'batch-size': { default: 512, help: 'training minibatch size' },
   'learning-rate': { default: 1e-3, help: 'Adam learning rate' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
+  figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },
 };
 
@@ -51,6 +52,8 @@ async function main(): Promise<number> {
 
   const T = 50;
   const observation = flags.obs ? await readObservation(flags.obs as string, T) : builtInObservation(T);
+  const { ready } = await import('../backend/index.js');
+  const { runRickerPipeline } = await import('./rickerPipeline.js');
   await ready({ quiet: flags.quiet as boolean });
   const result = await runRickerPipeline({
     observation,
@@ -69,7 +72,7 @@ async function main(): Promise<number> {
     maxEpochs: flags['max-epochs'] as number,
     batchSize: positiveInt('batch-size', flags['batch-size'] as number),
     learningRate: flags['learning-rate'] as number,
-    figures: !(flags['no-figures'] as boolean),
+    figures: flags.posterior ? (flags.figures as boolean) : !(flags['no-figures'] as boolean),
   });
 
   const truth = flags.obs ? null : [...BUILT_IN_THETA];
