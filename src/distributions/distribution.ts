@@ -71,7 +71,7 @@ export abstract class Distribution extends Module {
     assertFinite(where, 'x', x);
     if (context) assertFinite(where, 'context', context);
     return tf.tidy(() => {
-      const c = broadcast && x.shape[0] !== 1 ? tf.tile(context!, [x.shape[0], 1]) : context;
+      const c = broadcast && x.shape[0] !== 1 ? repeatRows(context!, x.shape[0]) : context;
       return this.logProbRows(x, c);
     });
   }
@@ -139,10 +139,13 @@ function perDrawContext(context: tf.Tensor2D | undefined, n: number): tf.Tensor2
   return n === 1 ? context : repeatRows(context, n);
 }
 
-/** Each row repeated n times in place: [r0, r0, ..., r1, r1, ...], shape [b*n, c]. */
+/**
+ * Each row repeated n times in place: [r0, r0, ..., r1, r1, ...], shape [b*n, c]. A broadcast
+ * product with ones rather than `tile`, which is about 100 times slower on wasm.
+ */
 export function repeatRows(x: tf.Tensor2D, n: number): tf.Tensor2D {
   return tf.tidy(() => {
     const [b, c] = x.shape;
-    return tf.reshape(tf.tile(tf.reshape(x, [b, 1, c]), [1, n, 1]), [b * n, c]);
+    return tf.reshape(tf.mul(tf.reshape(x, [b, 1, c]), tf.ones([1, n, 1])), [b * n, c]);
   });
 }

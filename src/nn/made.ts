@@ -20,15 +20,20 @@ export function degreeMask(inDegrees: number[], outDegrees: number[], strict: bo
  *
  * Input i (1-based) has degree i; hidden units get degrees 1..D-1 in turn; output (k, i) has
  * degree i and sees only hidden units of smaller degree, so parameter k of dimension i depends
- * on x_1..x_{i-1} and on the context only. (With D = 1 the hidden units get degree 0 and see only
- * the context.) Output layout `[batch, paramsPerDim, D]` as in {@link ConditionerNet}.
+ * on x_1..x_{i-1} and on the context only. With a context the hidden degrees cycle over 0..D-1
+ * instead: units of degree 0 see the context alone, and they are what lets the first dimension's
+ * parameters depend on the context (with degrees 1..D-1, as in nflows' MADE, output 1 connects
+ * to no hidden unit and its transform ignores the context). Output layout
+ * `[batch, paramsPerDim, D]` as in {@link ConditionerNet}.
  */
 export class MADE extends ConditionerNet {
   constructor(options: MADEOptions) {
     const D = options.dim;
     const hidden = options.hidden ?? [64, 64];
     const inputDegrees = Array.from({ length: D }, (_, i) => i + 1);
-    const hiddenDegrees = hidden.map((h) => Array.from({ length: h }, (_, k) => (D > 1 ? (k % (D - 1)) + 1 : 0)));
+    const conditional = (options.contextDim ?? 0) > 0;
+    const degreeOf = (k: number) => (conditional ? k % D : D > 1 ? (k % (D - 1)) + 1 : 0);
+    const hiddenDegrees = hidden.map((h) => Array.from({ length: h }, (_, k) => degreeOf(k)));
     const outputDegrees = Array.from({ length: D * options.paramsPerDim }, (_, c) => (c % D) + 1);
     const masks = [degreeMask(inputDegrees, hiddenDegrees[0] ?? [], false)];
     for (let l = 1; l < hidden.length; l++) masks.push(degreeMask(hiddenDegrees[l - 1], hiddenDegrees[l], false));

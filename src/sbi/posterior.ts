@@ -8,6 +8,7 @@ import { toRandom, type SeedLike } from '../random.js';
 import { assertFinite, assertMatrix, assertPositiveInt, withoutValidation } from '../validation.js';
 import { Box } from '../bijectors/elementwise/box.js';
 import { Adam } from '../train/adam.js';
+import { repeatRows } from '../distributions/distribution.js';
 
 type Net = Module & { apply(x: tf.Tensor2D): tf.Tensor2D; toConfig(): ModuleConfig };
 
@@ -142,7 +143,7 @@ export class NPEPosterior extends Module {
     const start = tf.tidy(() => {
       const draws = this.sample(xo, candidates, options.seed); // [b, c, d]
       const flat = tf.reshape(draws, [b * candidates, this.thetaDim]) as tf.Tensor2D;
-      const ctx = tf.reshape(tf.tile(tf.expandDims(this.context(xo), 1), [1, candidates, 1]), [b * candidates, -1]) as tf.Tensor2D;
+      const ctx = repeatRows(this.context(xo), candidates);
       const lp = tf.reshape(withoutValidation(() => this.flow.logProb(flat, ctx)), [b, candidates]);
       const best = tf.argMax(lp, 1).dataSync();
       const rows = Array.from(best, (k, i) => i * candidates + k);
