@@ -1,7 +1,9 @@
 /**
  * Throughput of the Ricker simulator (simulators/ricker.ts, T = 50) in simulations per second:
  * TypeScript on one thread, TypeScript on every core through `simulateDataset` worker threads,
- * and the C reference bench/ricker.c (gcc -O2, same algorithms) on one core. Medians of several
+ * and the C reference bench/ricker.c (gcc -O2, same algorithms) on one core. The worker run
+ * simulates 4x as many series, so that each worker's JIT warm-up (about 50 ms, paid once per
+ * worker) weighs about as much as the main thread's warm-up before the one-thread runs. Medians of several
  * runs; one-thread TS and C runs are interleaved so that a shared, noisy machine affects both alike.
  * Besides wall-clock rates, the one-thread figures also report rates per CPU second
  * (`process.cpuUsage`, `CLOCK_PROCESS_CPUTIME_ID`), which depend less on other load.
@@ -22,6 +24,7 @@ export interface RickerSimBench {
   T: number;
   runs: number;
   oneThread: { simsPerSec: number; cpuSimsPerSec: number };
+  /** Worker threads on every core, over 4n simulations. */
   allCores: { simsPerSec: number; simsPerSecWithStartup: number; startupMs: number; workers: number };
   c: { simsPerSec: number; cpuSimsPerSec: number } | null;
   /** TS one thread / C, wall clock and CPU time (null without gcc). */
@@ -117,10 +120,12 @@ export async function benchRickerSim({ quick = false }: { quick?: boolean } = {}
   const all: number[] = [];
   const allWithStartup: number[] = [];
   const startup: number[] = [];
+  const nAll = 4 * n;
+  const thetasAll = cReferenceThetas(nAll);
   for (let run = 0; run < Math.min(runs, 5); run++) {
-    const r = await simulateDataset({ simulator, thetas, seed: 1, workers });
-    all.push(n / (r.timings.simulateMs / 1000));
-    allWithStartup.push(n / ((r.timings.startupMs + r.timings.simulateMs) / 1000));
+    const r = await simulateDataset({ simulator, thetas: thetasAll, seed: 1, workers });
+    all.push(nAll / (r.timings.simulateMs / 1000));
+    allWithStartup.push(nAll / ((r.timings.startupMs + r.timings.simulateMs) / 1000));
     startup.push(r.timings.startupMs);
   }
 

@@ -76,6 +76,9 @@ function workerSpec(): { script: string | URL; options: { eval?: boolean; execAr
   return { script: code, options: { eval: true, execArgv: execArgvWithoutTsx() } };
 }
 
+/** Chunks queued per worker. */
+const IN_FLIGHT = 2;
+
 /** Run every chunk in workers; resolves with the start-up time in milliseconds. */
 export async function runInWorkers(run: WorkerRun): Promise<number> {
   const { ref, workers, thetas, d, start, n, chunk, seed, store } = run;
@@ -110,7 +113,9 @@ export async function runInWorkers(run: WorkerRun): Promise<number> {
             if (reply.type === 'ready') {
               if (++ready === workers) {
                 startupMs = performance.now() - t0;
-                pool.forEach(dispatch);
+                // Two chunks in flight per worker: it starts the next one while its last result
+                // waits for this (busy, on a small machine) thread to be scheduled.
+                for (let k = 0; k < IN_FLIGHT; k++) pool.forEach(dispatch);
               }
               return;
             }
