@@ -35,8 +35,8 @@ const rows: Row[] = [];
 const row = (name: string, ms: number, referenceMs: number | null): Row => {
   const r = { case: name, ms, referenceMs, ratio: referenceMs ? ms / referenceMs : null };
   rows.push(r);
-  const ref = referenceMs === null ? 'reference n/a' : `reference ${referenceMs.toFixed(3)} ms, ratio ${r.ratio!.toFixed(2)}`;
-  console.log(`${name.padEnd(22)} ${ms.toFixed(3).padStart(10)} ms   ${ref}`);
+  const ref = referenceMs === null ? 'reference n/a' : `reference ${referenceMs.toPrecision(4)} ms, ratio ${r.ratio!.toFixed(2)}`;
+  console.log(`${name.padEnd(22)} ${ms.toPrecision(4).padStart(10)} ms   ${ref}`);
   return r;
 };
 
@@ -48,11 +48,21 @@ const flowCases: [string, typeof maf, number, number, number][] = [
   ['nsf-h64-b256', nsf, 64, 256, quick ? 15 : 60],
   ['nsf-h256-b512', nsf, 256, 512, quick ? 5 : 20],
 ];
+// Steady state, as in a training run (thousands of steps): V8 optimises TF.js's JavaScript (op
+// dispatch, the gradient tape) and the spline's element loop over the first few hundred steps of
+// a process, which run up to 1.6x slower (MAF h64: median 15.6 ms over steps 1-100, 9.5 ms after
+// step 400). So the process first trains a throw-away MAF and NSF (hidden 64); then every case,
+// here and in PyTorch, gets CASE_WARMUP untimed steps of its own. Cold figures are printed too.
+const CASE_WARMUP = 10;
+for (const [label, build, steps] of [['MAF', maf, quick ? 150 : 400], ['NSF', nsf, quick ? 75 : 200]] as const) {
+  const cold = timeFlowStep({ build, hidden: 64, batch: 256, steps, warmup: 0, clock: 'wall' });
+  console.log(`process warm-up: ${steps} ${label} h64 steps, median of the first 50 ${median(cold.slice(0, 50)).toFixed(1)} ms, of the last 50 ${median(cold.slice(-50)).toFixed(1)} ms`);
+}
 for (const [name, build, hidden, batch, steps] of flowCases) {
   const ours: number[] = [];
-  for (let r = 0; r < stepRuns; r++) ours.push(median(timeFlowStep({ build, hidden, batch, steps, warmup: 3, clock: 'wall' })));
+  for (let r = 0; r < stepRuns; r++) ours.push(median(timeFlowStep({ build, hidden, batch, steps, warmup: CASE_WARMUP, clock: 'wall' })));
   const torch = hasTorch
-    ? await runTorch('bench_flows.py', ['--case', name.startsWith('maf') ? 'maf' : 'nsf', '--hidden', String(hidden), '--batch', String(batch), '--steps', String(steps * stepRuns), '--warmup', '5'])
+    ? await runTorch('bench_flows.py', ['--case', name.startsWith('maf') ? 'maf' : 'nsf', '--hidden', String(hidden), '--batch', String(batch), '--steps', String(steps * stepRuns), '--warmup', String(CASE_WARMUP)])
     : null;
   row(name, median(ours), torch?.ms_median ?? null);
 }
@@ -91,6 +101,26 @@ for (const [name, build, hidden, batch, steps] of flowCases) {
 {
   const vae = await benchVaeEpoch({ quick });
   row('vae-epoch', vae.ms, vae.referenceMs);
+}
+
+// The targets of the speed issue, checked against this run's figures.
+{
+  const get = (name: string): Row | undefined => rows.find((r) => r.case === name);
+  const check = (label: string, value: number | null | undefined, limit: number, better: 'below' | 'above'): void => {
+    if (value === null || value === undefined) return void console.log(`  ${label}: n/a`);
+    const ok = better === 'below' ? value <= limit : value >= limit;
+    console.log(`  ${ok ? 'ok  ' : 'MISS'} ${label}: ${value.toFixed(2)} (target ${better === 'below' ? '<=' : '>='} ${limit})`);
+  };
+  console.log('\ntargets');
+  check('MAF h64 / PyTorch', get('maf-h64-b256')?.ratio, 1.5, 'below');
+  check('MAF h256 / PyTorch', get('maf-h256-b512')?.ratio, 3, 'below');
+  check('NSF h64 / MAF h64', (get('nsf-h64-b256')?.ms ?? NaN) / (get('maf-h64-b256')?.ms ?? NaN), 2, 'below');
+  check('NSF h256 / MAF h256', (get('nsf-h256-b512')?.ms ?? NaN) / (get('maf-h256-b512')?.ms ?? NaN), 2, 'below');
+  const sim = get('ricker-sim-1thread')?.ratio;
+  check('simulator speed / C, one thread', sim ? 1 / sim : null, 0.5, 'above');
+  const all = get('ricker-sim-all-cores');
+  const one = get('ricker-sim-1thread');
+  check('simulator, all cores / one thread', all && one ? one.ms / all.ms : null, 1, 'above');
 }
 
 await writeFile(jsonPath, JSON.stringify(rows, null, 2) + '\n');

@@ -108,3 +108,31 @@ describe('wasm matmul fast paths agree with the cpu backend', () => {
     });
   });
 });
+
+describe('wasm clones and same-dtype casts share memory', () => {
+  test('values survive disposing the original, the memory is freed with the last reference', async () => {
+    resetBackendChoiceForTests();
+    await initBackend({ backend: 'wasm', quiet: true });
+    const buffers = () => tf.engine().backend.numDataIds();
+    const buffers0 = buffers();
+    const x = tf.tensor1d([1, 2, 3, 4]);
+    const copy = tf.clone(x);
+    const cast = tf.cast(x, 'float32');
+    const asInt = tf.cast(x, 'int32');
+    expect(buffers() - buffers0).toBe(2); // x and asInt own memory; the others share x's
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
+    expect(Array.from(cast.dataSync())).toEqual([1, 2, 3, 4]);
+    expect(asInt.dtype).toBe('int32');
+    copy.dispose();
+    expect(Array.from(cast.dataSync())).toEqual([1, 2, 3, 4]);
+    tf.dispose([cast, asInt]);
+    expect(buffers()).toBe(buffers0);
+    // Gradients through clones and saved tensors are unchanged.
+    const v = tf.variable(tf.tensor1d([0.5, -1]));
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.clone(a), tf.exp(a))))(v);
+    const expected = [0.5, -1].map((a) => Math.exp(a) * (1 + a));
+    Array.from(g.dataSync()).forEach((value, i) => expect(value).toBeCloseTo(expected[i], 5));
+    tf.dispose([v, g]);
+  });
+});

@@ -10,6 +10,7 @@
  * Measured effect: see `../shared/notes/tfjs-wasm.md` and `npm run bench`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installWasmSharedCopies } from './wasmSharedCopies.js';
 
 type KernelFunc = (args: {
   inputs: Record<string, tf.TensorInfo | undefined>;
@@ -143,6 +144,7 @@ export function installWasmFastPaths(): boolean {
     // The original setup already ran when the backend initialised; keep it for re-initialisation.
     tf.registerKernel({ ...original, kernelFunc: func as unknown as tf.KernelFunc });
   }
+  installWasmSharedCopies();
   installed = true;
   return true;
 }
