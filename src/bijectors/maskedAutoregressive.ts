@@ -67,13 +67,17 @@ export class MaskedAutoregressive extends Bijector {
   }
 
   protected forwardImpl(z: tf.Tensor2D, context?: tf.Tensor2D): BijectorOutput {
-    // After pass i, y_1..y_i are exact (they depend only on earlier, already exact, entries).
+    // Pass i computes y_i = T(z_i; theta_i(y_<i)) from the exact y_1..y_{i-1} of earlier passes
+    // and writes it into column i (still 0) through a one-hot mask; the transform is told that
+    // only column i is used, so the spline evaluates D times fewer elements.
+    const D = z.shape[1];
     let y = tf.zerosLike(z);
     let logAbsDet = tf.zerosLike(z);
-    for (let i = 0; i < z.shape[1]; i++) {
-      const r = this.transform.forward(z, this.made.apply(y, context));
-      y = r.out;
-      logAbsDet = r.logAbsDet;
+    for (let i = 0; i < D; i++) {
+      const r = this.transform.forward(z, this.made.apply(y, context), { onlyDim: i });
+      const column = tf.tensor2d(Float32Array.from({ length: D }, (_, k) => Number(k === i)), [1, D]);
+      y = tf.add(y, tf.mul(r.out, column));
+      logAbsDet = tf.add(logAbsDet, tf.mul(r.logAbsDet, column));
     }
     return { out: y, logDet: sumLogDet(logAbsDet) };
   }

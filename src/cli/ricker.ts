@@ -21,9 +21,10 @@ const SPEC = {
   features: { default: 'both', help: 'what NPE conditions on: summaries, raw (learned embedding of the series) or both' },
   density: { default: 'nsf', help: 'density estimator: nsf or maf' },
   calibration: { default: 500, help: 'fresh simulations for SBC and coverage (0 skips)' },
-  'max-epochs': { default: 80, help: 'maximum training epochs (early stopping may end sooner)' },
+  'max-epochs': { default: 45, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
+  ensemble: { default: 2, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
   'batch-size': { default: 512, help: 'training minibatch size' },
-  'learning-rate': { default: 1e-3, help: 'Adam learning rate' },
+  'learning-rate': { default: 2e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   positiveInt('seed', flags.seed as number, 0);
   positiveInt('calibration', flags.calibration as number, 0);
   positiveInt('max-epochs', flags['max-epochs'] as number);
+  positiveInt('ensemble', flags.ensemble as number);
   if (!((flags['learning-rate'] as number) > 0)) throw new UsageError(`ricker: --learning-rate must be > 0; received ${flags['learning-rate']}`);
 
   const T = 50;
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
     density: flags.density as 'nsf' | 'maf',
     calibrationSimulations: flags.calibration as number,
     maxEpochs: flags['max-epochs'] as number,
+    ensemble: flags.ensemble as number,
     batchSize: positiveInt('batch-size', flags['batch-size'] as number),
     learningRate: flags['learning-rate'] as number,
     figures: flags.posterior ? (flags.figures as boolean) : !(flags['no-figures'] as boolean),

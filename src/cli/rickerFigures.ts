@@ -15,7 +15,8 @@ export interface RickerFigureInputs {
   samplesLabel: string;
   abcSamples: Float64Array | null;
   trueTheta: number[] | null;
-  history: FitResult | null;
+  /** Training histories, one per ensemble member (empty: no training curves). */
+  histories: FitResult[];
   calibration: { ranks: number[][]; numPosteriorSamples: number; coverageCurves: CoverageCurve[]; n: number } | null;
 }
 
@@ -34,15 +35,20 @@ export async function writeRickerFigures(out: StagedOutput, f: RickerFigureInput
       ...(f.trueTheta ? { truth: f.trueTheta, truthLabel: 'true parameters' } : {}),
     }),
   );
-  if (f.history) {
+  if (f.histories.length > 0) {
+    const many = f.histories.length > 1;
     await out.write(
       'training_curves.png',
       await plotTrainingCurves(
-        [
-          { name: 'training', values: f.history.trainLoss },
-          { name: 'validation', values: f.history.validationLoss },
-        ],
-        { title: 'NPE training: -log q(θ | x) per epoch', yTitle: 'negative log-likelihood (nats)', bestEpoch: f.history.bestEpoch },
+        f.histories.flatMap((h, k) => [
+          { name: many ? `posterior ${k + 1}, training` : 'training', values: h.trainLoss },
+          { name: many ? `posterior ${k + 1}, validation` : 'validation', values: h.validationLoss },
+        ]),
+        {
+          title: many ? `NPE training of ${f.histories.length} ensemble members: -log q(θ | x) per epoch` : 'NPE training: -log q(θ | x) per epoch',
+          yTitle: 'negative log-likelihood (nats)',
+          ...(many ? {} : { bestEpoch: f.histories[0].bestEpoch }),
+        },
       ),
     );
   }

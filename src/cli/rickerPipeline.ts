@@ -16,7 +16,9 @@ import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
-import type { NPEPosterior } from '../sbi/posterior.js';
+import type { NeuralPosterior } from '../sbi/posterior.js';
+import type { Module } from '../module.js';
+import '../sbi/ensemble.js'; // registers NPEEnsemble for loadModel
 import { loadModel } from '../io/files.js';
 import { serializeModule } from '../io/format.js';
 import { epochProgress } from '../train/epochProgress.js';
@@ -46,6 +48,8 @@ export interface RickerPipelineOptions {
   /** Accepted simulations for rejection ABC (default 1% of the simulations, at least 50). */
   abcK?: number;
   maxEpochs?: number;
+  /** Posteriors trained and mixed (default {@link RICKER_NPE_DEFAULTS}.ensemble). */
+  ensemble?: number;
   batchSize?: number;
   learningRate?: number;
   /** Write figures (default true). */
@@ -83,10 +87,11 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
     let samples: Float64Array;
     let abcSamples: Float64Array | null = null;
     let history: FitResult | null = null;
+    let histories: FitResult[] = [];
     let calibration: Awaited<ReturnType<typeof calibrate>> | null = null;
 
     if (o.posteriorFile) {
-      const { module: posterior, metadata } = await time('load', () => loadModel<NPEPosterior>(o.posteriorFile!));
+      const { module: posterior, metadata } = await time('load', () => loadModel<NeuralPosterior & Module>(o.posteriorFile!));
       const mode = (metadata.features as RickerFeatureMode | undefined) ?? 'both';
       if (metadata.T !== undefined && metadata.T !== T) {
         throw new Error(`ricker: the saved posterior was trained on series of length ${metadata.T}; the observation has ${T} counts`);
@@ -107,7 +112,8 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       if (o.method === 'abc') {
         samples = abcSamples;
       } else {
-        const progress = epochProgress({ maxEpochs: o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs, label: 'training', quiet: o.quiet });
+        const members = o.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
+        const progress = epochProgress({ maxEpochs: members * (o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs), label: members > 1 ? `training ${members} posteriors` : 'training', quiet: o.quiet });
         const trained = await time('train', () =>
           trainRickerNPE({
             thetas: sim.thetas,
@@ -117,6 +123,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
             density: o.density,
             seed: o.seed + 1,
             maxEpochs: o.maxEpochs,
+            ensemble: members,
             batchSize: o.batchSize,
             learningRate: o.learningRate,
             onEpochEnd: progress.onEpochEnd,
@@ -124,16 +131,19 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
         );
         progress.stop();
         history = trained.history;
+        histories = trained.histories;
         const posterior = trained.posterior;
         summary.training = {
           density: o.density,
           features: o.features,
           batchSize: history.batchSize,
           learningRate: o.learningRate ?? RICKER_NPE_DEFAULTS.learningRate,
-          epochs: history.epochs,
-          bestEpoch: history.bestEpoch,
-          bestValidationLoss: history.bestValidationLoss,
-          stopReason: history.stopReason,
+          ensemble: members,
+          // Per member (one entry each).
+          epochs: histories.map((h) => h.epochs),
+          bestEpoch: histories.map((h) => h.bestEpoch),
+          bestValidationLoss: histories.map((h) => h.bestValidationLoss),
+          stopReason: histories.map((h) => h.stopReason),
           trainRows: history.trainRows,
           validationRows: history.validationRows,
           parameters: posterior.parameterCount(),
@@ -158,7 +168,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       // The plotting stack (vega, resvg) loads only when figures are written: 0.6 s of start-up.
       const { writeRickerFigures } = await import('./rickerFigures.js');
       await time('figures', () =>
-        writeRickerFigures(out, { samples, samplesLabel: o.posteriorFile ? 'NPE' : o.method.toUpperCase(), abcSamples: o.method === 'npe' ? abcSamples : null, trueTheta: o.trueTheta, history, calibration: calibration?.plots ?? null }),
+        writeRickerFigures(out, { samples, samplesLabel: o.posteriorFile ? 'NPE' : o.method.toUpperCase(), abcSamples: o.method === 'npe' ? abcSamples : null, trueTheta: o.trueTheta, histories, calibration: calibration?.plots ?? null }),
       );
     }
     timings.total = Math.round(performance.now() - t0) / 1000;
@@ -186,7 +196,7 @@ async function simulate(o: RickerPipelineOptions, n: number, seed: number, label
   return sim;
 }
 
-function samplePosterior(posterior: NPEPosterior, mode: RickerFeatureMode, observation: number[], n: number, seed: number): Float64Array {
+function samplePosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, observation: number[], n: number, seed: number): Float64Array {
   const draws = tf.tidy(() => posterior.sample(rickerObservationFeatures(mode, [observation], observation.length), n, seed));
   const values = Float64Array.from(draws.dataSync());
   draws.dispose();
@@ -231,7 +241,7 @@ async function runPmmh(o: RickerPipelineOptions) {
 }
 
 /** SBC and expected coverage on fresh simulations (not used for training). */
-async function calibrate(o: RickerPipelineOptions, posterior: NPEPosterior, T: number) {
+async function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: number) {
   const sim = await simulate(o, o.calibrationSimulations, o.seed + 100, 'calibration');
   const x = rickerFeatures(sim.xs, sim.n, T, o.features);
   const thetas = { values: sim.thetas, width: 3 };

@@ -9,8 +9,28 @@ import { assertFinite, assertMatrix, assertPositiveInt, withoutValidation } from
 import { Box } from '../bijectors/elementwise/box.js';
 import { Adam } from '../train/adam.js';
 import { repeatRows } from '../distributions/distribution.js';
+import type { AmortizedPosterior } from './diagnostics/types.js';
 
 type Net = Module & { apply(x: tf.Tensor2D): tf.Tensor2D; toConfig(): ModuleConfig };
+
+/**
+ * A trained amortized posterior (sbi's `NeuralPosterior`): besides draws and log densities for
+ * many observations at once (the diagnostics' {@link AmortizedPosterior}), its dimensions,
+ * parameter names, prior bounds, means and MAP estimates, and saving (`NPEPosterior`,
+ * `PosteriorEnsemble`).
+ */
+export interface NeuralPosterior extends AmortizedPosterior {
+  readonly thetaDim: number;
+  readonly xDim: number;
+  readonly parameterNames: string[];
+  readonly bounds: { low: number[]; high: number[] } | null;
+  /** Posterior means from n draws: [b, thetaDim]. */
+  mean(xo: tf.Tensor2D, n?: number, seed?: SeedLike): tf.Tensor2D;
+  /** A maximum a posteriori estimate per observation: [b, thetaDim]. */
+  map(xo: tf.Tensor2D, options?: { candidates?: number; seed?: SeedLike }): tf.Tensor2D;
+  toConfig(): ModuleConfig;
+  dispose(): void;
+}
 
 /**
  * An amortized posterior q(theta | x) from neural posterior estimation (Papamakarios & Murray
@@ -24,7 +44,7 @@ type Net = Module & { apply(x: tf.Tensor2D): tf.Tensor2D; toConfig(): ModuleConf
  * Shapes: `sample(xo [b, xDim], n)` is [b, n, thetaDim] (b observations at once: amortization);
  * `logProb(theta [m, thetaDim], xo [m or 1, xDim])` is [m].
  */
-export class NPEPosterior extends Module {
+export class NPEPosterior extends Module implements NeuralPosterior {
   readonly thetaDim: number;
   readonly xDim: number;
   readonly xStandardizer: Standardize;
@@ -125,7 +145,11 @@ export class NPEPosterior extends Module {
     return joined;
   }
 
-  /** Posterior means estimated from n draws per observation: [b, thetaDim]. */
+  /**
+   * Posterior means estimated from n draws per observation: [b, thetaDim]. The Monte Carlo error
+   * is about sd / sqrt(n); the cost is b n flow samples (on wasm, 1 000 Ricker observations take
+   * about 5 s with n = 100 and about 50 s with n = 1 000).
+   */
   mean(xo: tf.Tensor2D, n = 1000, seed?: SeedLike): tf.Tensor2D {
     return tf.tidy(() => tf.mean(this.sample(xo, n, seed), 1) as tf.Tensor2D);
   }

@@ -10,6 +10,11 @@ import type { Module } from '../module.js';
 import type { ModuleConfig } from '../io/registry.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { trainNPE, type NPEOptions, type NPEResult } from './npe.js';
+import { PosteriorEnsemble } from './ensemble.js';
+import type { NeuralPosterior } from './posterior.js';
+import type { FitResult } from '../train/fit.js';
+import { assertPositiveInt } from '../validation.js';
+import { cosineSchedule } from '../train/schedules.js';
 import { rickerFeatures, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
 import { RICKER_PARAM_NAMES, RICKER_PRIOR_HIGH, RICKER_PRIOR_LOW } from '../../simulators/ricker.js';
 
@@ -31,37 +36,78 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'thetas' | 'xs' | 'th
   ys: Float64Array;
   T: number;
   features?: RickerFeatureMode;
+  /**
+   * Number of posteriors trained (each with its own initialisation, validation split and
+   * `maxEpochs`) and mixed with equal weights ({@link PosteriorEnsemble}); 1 gives a plain
+   * `NPEPosterior`.
+   */
+  ensemble?: number;
 }
 
 /**
  * Defaults for the Ricker posterior, chosen by measurement (C2ST against PMMH on five
- * observations at theta = (3.8, 0.3, 10), 20 000 simulations): summaries and the raw series
- * ('both') beat summaries alone (mean C2ST 0.69 vs 0.75) and the raw series alone; batches of 512
- * with learning rate 1e-3 reach the same held-out likelihood as sbi's 200 / 5e-4 in fewer seconds.
+ * observations at theta = (3.8, 0.3, 10), 20 000 simulations; expected coverage on 2 000 held-out
+ * simulations): summaries and the raw series ('both') beat summaries alone (mean C2ST 0.69 vs
+ * 0.75) and the raw series alone; batches of 512 with learning rate 1e-3 reach the same held-out
+ * likelihood as sbi's 200 / 5e-4 in fewer seconds. One posterior trained for 80 epochs was
+ * overconfident (HPD coverage 0.45 / 0.76 / 0.93 at 0.5 / 0.8 / 0.95; 50 epochs: 0.47 / 0.78 /
+ * 0.94, summaries alone no better); an ensemble of two trained for 40 epochs each costs the same
+ * and is calibrated (0.50 / 0.81 / 0.95), and a cosine decay from 2e-3 (to 5%) brings its C2ST
+ * from 0.705 to 0.698 in those 40 epochs.
  */
-export const RICKER_NPE_DEFAULTS = { features: 'both' as RickerFeatureMode, batchSize: 512, learningRate: 1e-3, maxEpochs: 80 };
+export const RICKER_NPE_DEFAULTS = {
+  features: 'both' as RickerFeatureMode,
+  batchSize: 512,
+  learningRate: 2e-3,
+  maxEpochs: 45,
+  ensemble: 2,
+  /** Cosine decay over maxEpochs down to this fraction of the initial rate (unless a schedule is given). */
+  cosineFloor: 0.05,
+};
+
+export type RickerNPEResult = { posterior: NeuralPosterior & Module; history: FitResult; histories: FitResult[]; features: RickerFeatureMode };
 
 /** Train the Ricker posterior q(log r, sigma, phi | series) (defaults: {@link RICKER_NPE_DEFAULTS}). */
-export function trainRickerNPE(options: RickerNPEOptions): NPEResult & { features: RickerFeatureMode } {
+export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
   const mode = options.features ?? RICKER_NPE_DEFAULTS.features;
+  const members = options.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
+  assertPositiveInt('trainRickerNPE', 'ensemble', members);
   const n = options.thetas.length / 3;
   const f = rickerFeatures(options.ys, n, options.T, mode);
   const random = toRandom(options.seed);
-  const result = trainNPE({
-    batchSize: RICKER_NPE_DEFAULTS.batchSize,
-    learningRate: RICKER_NPE_DEFAULTS.learningRate,
-    maxEpochs: RICKER_NPE_DEFAULTS.maxEpochs,
-    ...stripUndefined(options),
-    thetas: options.thetas,
-    thetaDim: 3,
-    xs: f.values,
-    xDim: f.width,
-    bounds: { low: [...RICKER_PRIOR_LOW], high: [...RICKER_PRIOR_HIGH] },
-    embedding: rickerEmbedding(mode, f.summaryWidth, f.rawWidth, random.fork()),
-    parameterNames: [...RICKER_PARAM_NAMES],
-    seed: random.fork(),
-  });
-  return { ...result, features: mode };
+  const { ensemble: _ensemble, ...rest } = stripUndefined(options);
+  const maxEpochs = options.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs;
+  const schedule = options.schedule ?? cosineSchedule(maxEpochs, RICKER_NPE_DEFAULTS.cosineFloor);
+  const results: NPEResult[] = [];
+  try {
+    for (let k = 0; k < members; k++) {
+      results.push(
+        trainNPE({
+          batchSize: RICKER_NPE_DEFAULTS.batchSize,
+          learningRate: RICKER_NPE_DEFAULTS.learningRate,
+          ...rest,
+          maxEpochs,
+          schedule,
+          // One progress scale over all members: epochs of member k follow those of members < k.
+          onEpochEnd: options.onEpochEnd ? (info) => options.onEpochEnd!({ ...info, epoch: k * info.maxEpochs + info.epoch, maxEpochs: members * info.maxEpochs }) : undefined,
+          thetas: options.thetas,
+          thetaDim: 3,
+          xs: f.values,
+          xDim: f.width,
+          bounds: { low: [...RICKER_PRIOR_LOW], high: [...RICKER_PRIOR_HIGH] },
+          embedding: rickerEmbedding(mode, f.summaryWidth, f.rawWidth, random.fork()),
+          parameterNames: [...RICKER_PARAM_NAMES],
+          seed: random.fork(),
+        }),
+      );
+    }
+  } catch (error) {
+    results.forEach((r) => r.posterior.dispose());
+    throw error;
+  }
+  const histories = results.map((r) => r.history);
+  const posterior = members === 1 ? results[0].posterior : new PosteriorEnsemble(results.map((r) => r.posterior));
+  return { posterior, history: histories[0], histories, features: mode };
 }
 
 /** The features of observed series, as a tensor for the posterior ([series, width]). */

@@ -16,12 +16,21 @@ export interface MonotonicOutput {
   logAbsDet: tf.Tensor2D;
 }
 
+/**
+ * A hint for `forward`: the caller uses only column `onlyDim` of the result (autoregressive
+ * sampling fills one dimension per pass). A transform may skip the other columns; what it returns
+ * there is unspecified and must be masked out by the caller (gradients included).
+ */
+export interface ForwardHint {
+  onlyDim?: number;
+}
+
 export interface MonotonicTransform {
   /** Registered name, e.g. "affine" or "spline". */
   readonly kind: string;
   /** Raw parameters per dimension. */
   readonly paramsPerDim: number;
-  forward(x: tf.Tensor2D, params: tf.Tensor3D): MonotonicOutput;
+  forward(x: tf.Tensor2D, params: tf.Tensor3D, hint?: ForwardHint): MonotonicOutput;
   inverse(y: tf.Tensor2D, params: tf.Tensor3D): MonotonicOutput;
   /** JSON options that rebuild this transform with {@link monotonicFromConfig}. */
   toConfig(): { kind: string; [key: string]: Json };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MonotonicOutput, MonotonicTransform } from './monotonic.js';
+import type { ForwardHint, MonotonicOutput, MonotonicTransform } from './monotonic.js';
 import { registerMonotonic } from './monotonic.js';
 import { rqSplineForward, rqSplineInverse, type SplineImplementation } from './rqSplineKernel.js';
 import { derivativeCount, type SplineSpec, type SplineTails } from './rqSplineRows.js';
@@ -103,9 +103,9 @@ export class RQSplineTransform implements MonotonicTransform {
     this.paramsPerDim = 2 * this.bins + derivativeCount(this.spec);
   }
 
-  forward(x: tf.Tensor2D, params: tf.Tensor3D): MonotonicOutput {
+  forward(x: tf.Tensor2D, params: tf.Tensor3D, hint: ForwardHint = {}): MonotonicOutput {
     this.checkShapes('forward', x, params);
-    return tidy(() => rqSplineForward(x, params, this.spec, this.implementation));
+    return tidy(() => rqSplineForward(x, params, this.spec, this.implementation, hint.onlyDim));
   }
 
   inverse(y: tf.Tensor2D, params: tf.Tensor3D): MonotonicOutput {

@@ -206,14 +206,20 @@ class Splines {
 }
 
 /** Forward: y = T(x) and log T'(x). */
-export function jsForward(x: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec): KernelResult {
+export function jsForward(x: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec, _save?: unknown, onlyDim?: number): KernelResult {
   const [B, D] = x.shape;
   const P = params.shape[1];
   const st = new Splines(spec, B, P, D);
   const xs = read(x);
   const ps = read(params);
   const out = new Float32Array(2 * st.N);
+  // Columns other than onlyDim pass through: y = x, log-derivative 0, gradient identity.
+  const skip = (n: number): boolean => onlyDim !== undefined && n % D !== onlyDim;
   for (let n = 0; n < st.N; n++) {
+    if (skip(n)) {
+      out[n] = xs[n];
+      continue;
+    }
     st.softmax(ps, n);
     const [xc, xk] = st.locate(ps, n, xs[n], 0);
     st.settle(n, (xc - xk) / st.size(n, 0, st.bin[n]));
@@ -227,7 +233,7 @@ export function jsForward(x: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec)
       const g = read(dy);
       const gx = new Float32Array(st.N);
       const gp = new Float32Array(B * P * D);
-      for (let n = 0; n < st.N; n++) gx[n] = st.backward(n, g[n], g[st.N + n], gp);
+      for (let n = 0; n < st.N; n++) gx[n] = skip(n) ? g[n] : st.backward(n, g[n], g[st.N + n], gp);
       return [tf.tensor2d(gx, [B, D]), tf.tensor3d(gp, [B, P, D])];
     },
   };

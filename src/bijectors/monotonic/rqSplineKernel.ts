@@ -35,20 +35,30 @@ export function resolveImplementation(choice: SplineImplementation): 'js' | 'ops
   return CPU_BACKENDS.has(tf.getBackend()) ? 'js' : 'ops';
 }
 
-type Impl = (v: tf.Tensor2D, p: tf.Tensor3D, spec: SplineSpec, save: (t: tf.Tensor[]) => void) => KernelResult;
+/** `onlyDim`: the caller uses only that column (see `ForwardHint`); an implementation may skip the rest. */
+type Impl = (v: tf.Tensor2D, p: tf.Tensor3D, spec: SplineSpec, save: (t: tf.Tensor[]) => void, onlyDim?: number) => KernelResult;
 
-function run(js: Impl, ops: Impl, v: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec, choice: SplineImplementation): MonotonicOutput {
+function run(js: Impl, ops: Impl, v: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec, choice: SplineImplementation, onlyDim?: number): MonotonicOutput {
   const impl = resolveImplementation(choice) === 'js' ? js : ops;
-  const op = tf.customGrad(((a: tf.Tensor2D, p: tf.Tensor3D, save: (t: tf.Tensor[]) => void) => impl(a, p, spec, save)) as unknown as Parameters<
+  const op = tf.customGrad(((a: tf.Tensor2D, p: tf.Tensor3D, save: (t: tf.Tensor[]) => void) => impl(a, p, spec, save, onlyDim)) as unknown as Parameters<
     typeof tf.customGrad
   >[0]);
   const [out, logAbsDet] = tf.unstack(op(v, params)) as tf.Tensor2D[];
   return { out, logAbsDet };
 }
 
-/** y = T(x) and log T'(x), elementwise; x: [batch, dim], params: [batch, P, dim]. */
-export function rqSplineForward(x: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec, choice: SplineImplementation = 'auto'): MonotonicOutput {
-  return run(jsForward, opsForward, x, params, spec, choice);
+/**
+ * y = T(x) and log T'(x), elementwise; x: [batch, dim], params: [batch, P, dim]. With `onlyDim`,
+ * the 'js' implementation evaluates that column only and passes the others through (x, log-derivative 0).
+ */
+export function rqSplineForward(
+  x: tf.Tensor2D,
+  params: tf.Tensor3D,
+  spec: SplineSpec,
+  choice: SplineImplementation = 'auto',
+  onlyDim?: number,
+): MonotonicOutput {
+  return run(jsForward, opsForward, x, params, spec, choice, onlyDim);
 }
 
 /** x = T^{-1}(y) and log dT^{-1}/dy, elementwise; y: [batch, dim], params: [batch, P, dim]. */
