@@ -19,6 +19,8 @@ export interface MaskedAutoregressiveOptions {
   transform?: MonotonicTransform;
   /** Initial scale of MADE's output layer (default 1; small values start near the identity). */
   outputInitGain?: number;
+  /** With a context: whether the first dimension's parameters depend on it (default true; see `MADEOptions`). */
+  contextToFirst?: boolean;
   seed?: SeedLike;
 }
 
@@ -52,6 +54,7 @@ export class MaskedAutoregressive extends Bijector {
         paramsPerDim: this.transform.paramsPerDim,
         activation: options.activation,
         outputInitGain: options.outputInitGain,
+        contextToFirst: options.contextToFirst,
         seed: options.seed,
       }),
     );
@@ -62,6 +65,7 @@ export class MaskedAutoregressive extends Bijector {
       hidden: options.hidden ?? [64, 64],
       activation: options.activation ?? 'relu',
       outputInitGain: options.outputInitGain ?? 1,
+      contextToFirst: options.contextToFirst ?? true,
       transform: this.transform.toConfig() as Json,
     };
   }
@@ -99,6 +103,8 @@ registerModule('MaskedAutoregressive', (c) =>
     hidden: c.hidden as number[],
     activation: c.activation as Activation,
     outputInitGain: c.outputInitGain as number,
+    // Files written before this option existed had the context reach the first dimension.
+    contextToFirst: (c.contextToFirst as boolean | undefined) ?? true,
     transform: monotonicFromConfig(c.transform as { kind: string }),
   }),
 );

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConditionerNet, type ConditionerOptions } from './conditioner.js';
 
-export type MADEOptions = Omit<ConditionerOptions, 'masks'>;
+export type MADEOptions = Omit<ConditionerOptions, 'masks'> & {
+  /**
+   * With a context: whether hidden units of degree 0 (context only) feed the first dimension's
+   * parameters (default true). False gives nflows' layout, where the first dimension's
+   * transform ignores the context (useful when the base distribution already depends on it).
+   */
+  contextToFirst?: boolean;
+};
 
 /** 0/1 mask [fanIn, fanOut] connecting unit a to unit b when degree(b) >= degree(a) (> if strict). */
 export function degreeMask(inDegrees: number[], outDegrees: number[], strict: boolean): tf.Tensor2D {
@@ -31,15 +38,16 @@ export class MADE extends ConditionerNet {
     const D = options.dim;
     const hidden = options.hidden ?? [64, 64];
     const inputDegrees = Array.from({ length: D }, (_, i) => i + 1);
-    const conditional = (options.contextDim ?? 0) > 0;
+    const conditional = (options.contextDim ?? 0) > 0 && options.contextToFirst !== false;
     const degreeOf = (k: number) => (conditional ? k % D : D > 1 ? (k % (D - 1)) + 1 : 0);
     const hiddenDegrees = hidden.map((h) => Array.from({ length: h }, (_, k) => degreeOf(k)));
     const outputDegrees = Array.from({ length: D * options.paramsPerDim }, (_, c) => (c % D) + 1);
     const masks = [degreeMask(inputDegrees, hiddenDegrees[0] ?? [], false)];
     for (let l = 1; l < hidden.length; l++) masks.push(degreeMask(hiddenDegrees[l - 1], hiddenDegrees[l], false));
     masks.push(degreeMask(hiddenDegrees[hidden.length - 1] ?? [], outputDegrees, true));
+    const { contextToFirst: _contextToFirst, ...conditionerOptions } = options;
     try {
-      super({ ...options, hidden, masks });
+      super({ ...conditionerOptions, hidden, masks });
     } finally {
       masks.forEach((m) => m.dispose());
     }

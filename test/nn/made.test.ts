@@ -30,4 +30,19 @@ describe('MADE', () => {
       made.dispose();
     });
   }
+  test('contextToFirst: false gives nflows\' layout: the first dimension ignores the context, the others see it', () => {
+    const D = 3;
+    const made = new MADE({ dim: D, contextDim: 2, hidden: [12], paramsPerDim: 2, contextToFirst: false, seed: 4 });
+    const x = tf.randomNormal([4, D], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const c = tf.randomNormal([4, 2], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const onX = jacobianNonZero((input) => made.apply(input, c), x, 2 * D);
+    const onC = jacobianNonZero((input) => made.apply(x, input), c, 2 * D);
+    for (let o = 0; o < 2 * D; o++) {
+      const i = o % D;
+      onX[o].forEach((nz, j) => expect(nz, `output ${o} on x_${j}`).toBe(j < i));
+      expect(onC[o].some((nz) => nz), `output ${o} on the context`).toBe(i > 0);
+    }
+    tf.dispose([x, c]);
+    made.dispose();
+  });
 });
