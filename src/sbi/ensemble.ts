@@ -52,8 +52,8 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
     const random = toRandom(seed);
     const K = this.members.length;
     const counts = this.members.map((_, k) => Math.floor(n / K) + (k < n % K ? 1 : 0));
-    const parts = this.members.flatMap((m, k) => (counts[k] > 0 ? [m.sample(xo, counts[k], random.fork())] : []));
     return tf.tidy(() => {
+      const parts = this.members.flatMap((m, k) => (counts[k] > 0 ? [m.sample(xo, counts[k], random.fork())] : []));
       const all = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
       const order = Int32Array.from(random.permutation(n));
       return tf.gather(all, order, 1) as tf.Tensor3D;
@@ -62,9 +62,8 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
 
   /** log q(theta | x) of the mixture: [m]; xo has one row per theta row or a single row. */
   logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D {
-    const each = this.members.map((m) => m.logProb(theta, xo));
     return tf.tidy(() => {
-      const lp = tf.stack(each); // [K, m]
+      const lp = tf.stack(this.members.map((m) => m.logProb(theta, xo))); // [K, m]
       const max = tf.max(lp, 0);
       const finite = tf.isFinite(max);
       const safeMax = tf.where(finite, max, tf.zerosLike(max));

@@ -48,6 +48,13 @@ describe('PosteriorEnsemble', () => {
       expect(means.shape).toEqual([2, 2]);
       expect(ensemble.map(xo, { candidates: 50, seed: 6 }).shape).toEqual([2, 2]);
     });
+    // Called without an enclosing tidy, each method leaves only its result.
+    const xo = tf.tensor2d([[0.3, -0.5]]);
+    const theta = tf.tensor2d([[0.1, -0.2]]);
+    const held = tf.memory().numTensors;
+    const results = [ensemble.sample(xo, 5, 1), ensemble.logProb(theta, xo), ensemble.mean(xo, 10, 2), ensemble.map(xo, { candidates: 10, seed: 3 })];
+    expect(tf.memory().numTensors - held).toBe(results.length);
+    tf.dispose([xo, theta, ...results]);
     ensemble.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
