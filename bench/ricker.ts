@@ -24,7 +24,7 @@ import { ricker, rickerPrior } from '../simulators/ricker.js';
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../simulators/rickerSummaries.js';
 import { rickerFeatures, type RickerFeatureMode } from '../simulators/rickerFeatures.js';
 import { rickerStateSpace } from '../simulators/rickerStateSpace.js';
-import { simulateDataset } from '../src/sbi/simulate.js';
+import { simulateDataset } from '../src/sbi/simulateNode.js';
 import { rejectionABC } from '../src/sbi/abc.js';
 import { pmmh, pmmhDraws } from '../src/sbi/pmmh.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';

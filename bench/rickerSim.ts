@@ -16,7 +16,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ricker, rickerPrior } from '../simulators/ricker.js';
-import { simulateDataset } from '../src/sbi/simulate.js';
+import { simulateDataset } from '../src/sbi/simulateNode.js';
 import { Xoshiro128 } from '../src/sbi/stream.js';
 
 export interface RickerSimBench {

@@ -90,6 +90,7 @@ export { UniformPrior, type Prior, type PriorBounds } from './sbi/prior.js';
 export * from './sbi/simulator.js';
 export * from './sbi/loadSimulator.js';
 export * from './sbi/simulate.js';
+export * from './sbi/parallelRunner.js';
 export * from './sbi/stateSpace.js';
 export * from './sbi/particleFilter.js';
 export * from './sbi/linearGaussian.js';

@@ -7,3 +7,5 @@ export * from './io/files.js';
 export * from './util/progress.js';
 export * from './train/epochProgress.js';
 export * from './data/mnistFiles.js';
+// Shadows the root entry's main-thread simulateDataset with the worker-thread one.
+export { simulateDataset, nodeWorkerRunner } from './sbi/simulateNode.js';

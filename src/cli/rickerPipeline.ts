@@ -10,7 +10,7 @@ import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker
 import { rickerFeatures, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/rickerSummaries.js';
 import { rickerStateSpace } from '../../simulators/rickerStateSpace.js';
-import { simulateDataset } from '../sbi/simulate.js';
+import { simulateDataset } from '../sbi/simulateNode.js';
 import { trainRickerNPE, rickerObservationFeatures, RICKER_NPE_DEFAULTS } from '../sbi/rickerNPE.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/pmmh.js';

@@ -9,20 +9,21 @@
  * thetas drawn from the prior use the separate stream `new Random('prior:' + s)`. A string or
  * `Random` seed is first turned into an integer (`Random.nextSeed`).
  *
- * Workers: functions cannot be sent to worker threads, so a simulator runs in workers only when it
- * can be rebuilt there from a module URL and an export name: pass `{ module, export, options }` or
- * a simulator with a `workerRef` (the Ricker simulator has one). Other simulators (closures) run on
- * the main thread, yielding to the event loop between chunks. Works from compiled JS (`dist/`) and
- * from TypeScript sources run by tsx or vitest (workers then load tsx themselves: workerPool.ts).
+ * Workers: this module is runtime-neutral (it loads in a browser) and runs every simulation on the
+ * calling thread, yielding to the event loop between chunks, unless a {@link ParallelRunner} is
+ * given. The `flowsbi/node` entry's `simulateDataset` passes Node's worker-thread runner
+ * (workerPool.ts). Functions cannot be sent to worker threads, so a simulator runs in workers only
+ * when it can be rebuilt there from a module URL and an export name: pass `{ module, export,
+ * options }` or a simulator with a `workerRef` (the Ricker simulator has one). Other simulators
+ * (closures) run on the main thread.
  */
-import { availableParallelism } from 'node:os';
 import { Random, type SeedLike } from '../random.js';
 import { isSimulator, type Simulator, type SimulatorModuleRef } from './simulator.js';
 import { rowCount, type Prior } from './prior.js';
 import { loadSimulator } from './loadSimulator.js';
 import { runChunk, type ChunkResult } from './runChunk.js';
-import { runInWorkers } from './workerPool.js';
 import { dropFailed } from './dropFailed.js';
+import type { ParallelRunner } from './parallelRunner.js';
 
 export interface SimulateDatasetOptions {
   /** A simulator, or where workers can import one. */
@@ -45,6 +46,11 @@ export interface SimulateDatasetOptions {
   chunk?: number;
   /** Called with (done, total) at the start and after every chunk. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Runs chunks in parallel (worker threads). Default: none, every chunk on the calling thread;
+   * `simulateDataset` from `flowsbi/node` supplies Node's worker threads.
+   */
+  parallel?: ParallelRunner;
 }
 
 export interface SimulateDatasetResult {
@@ -103,6 +109,12 @@ function resolveThetas(options: SimulateDatasetOptions, d: number, seed: number)
   return thetas;
 }
 
+/** Resolve on the next turn of the event loop (setImmediate in Node, a zero timeout elsewhere). */
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** Simulate a dataset; see the module comment for seeding, dropping and workers. */
 export async function simulateDataset(options: SimulateDatasetOptions): Promise<SimulateDatasetResult> {
   const t0 = performance.now();
@@ -116,8 +128,9 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   const n = thetas.length / d;
   const t1 = performance.now();
 
-  const mode = workerMode(options.workers, ref !== undefined);
-  let workers = mode === 'auto' ? availableParallelism() : mode;
+  const parallel = options.parallel;
+  const mode = workerMode(options.workers, ref !== undefined && parallel !== undefined);
+  let workers = mode === 'auto' ? (parallel?.cores() ?? 0) : mode;
   const chunk = options.chunk ?? Math.max(1, Math.min(1000, Math.ceil(n / (4 * Math.max(1, workers)))));
   if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`simulateDataset: chunk must be a positive integer; received ${chunk}`);
 
@@ -148,10 +161,10 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   workers = Math.min(workers, Math.ceil((n - start) / chunk));
   let startupMs = 0;
   if (workers > 0) {
-    startupMs = await runInWorkers({ ref: ref as SimulatorModuleRef, workers, thetas, d, start, n, chunk, seed, store });
+    startupMs = await (parallel as ParallelRunner).run({ ref: ref as SimulatorModuleRef, workers, thetas, d, start, n, chunk, seed, store });
   } else {
     for (let offset = start; offset < n; offset += chunk) {
-      if (offset > 0) await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run
+      if (offset > 0) await yieldToEventLoop(); // let timers, I/O and a page's rendering run
       runMain(offset);
     }
   }

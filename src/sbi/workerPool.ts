@@ -11,21 +11,8 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { SimulatorModuleRef } from './simulator.js';
 import type { ChunkResult } from './runChunk.js';
-
-export interface WorkerRun {
-  ref: SimulatorModuleRef;
-  workers: number;
-  thetas: Float64Array;
-  d: number;
-  /** First row to simulate (rows before it were done on the main thread). */
-  start: number;
-  n: number;
-  chunk: number;
-  seed: number;
-  store: (offset: number, result: ChunkResult) => void;
-}
+import type { WorkerRun } from './parallelRunner.js';
 
 type Reply =
   | { type: 'ready'; thetaDim: number; outputDim: number }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulateDataset } from '../../src/sbi/simulate.js';
+import { simulateDataset } from '../../src/sbi/simulateNode.js';
 import { simulatorFromFunction } from '../../src/sbi/simulator.js';
 import { UniformPrior } from '../../src/sbi/prior.js';
 import { deriveSeed } from '../../src/sbi/stream.js';
