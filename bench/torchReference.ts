@@ -108,10 +108,20 @@ function parseTiming(stdout: string): TorchTiming | null {
   return null;
 }
 
+/** An optimised BLAS (OpenBLAS, MKL, BLIS, ATLAS) by the path of the library the script loaded. */
+export function isOptimisedBlas(blas: unknown): boolean {
+  return typeof blas === 'string' && /openblas|mkl|blis|atlas/i.test(blas);
+}
+
 /**
  * Run a reference script (`bench/torch/<script>`) with command-line `args` and return its
  * timing in milliseconds, or null (with one line on stderr) when PyTorch is not installed.
  * Throws when the script itself fails or prints no result.
+ *
+ * Honest references only: a PyTorch that multiplies with Debian's reference BLAS (about 3x slower
+ * than OpenBLAS, what any PyTorch user has) would make every ratio look far better than it is, so
+ * such a timing is refused (null, with the fix on stderr) unless FLOWSBI_ALLOW_REFERENCE_BLAS=1,
+ * which keeps it and flags it (`blasWarning`).
  */
 export async function runTorch(script: TorchScript, args: string[]): Promise<TorchTiming | null> {
   const check = await checkTorch();
@@ -130,6 +140,15 @@ export async function runTorch(script: TorchScript, args: string[]): Promise<Tor
   if (!timing) {
     const tail = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n');
     throw new Error(`runTorch: ${script} ${args.join(' ')} failed (exit ${r.code ?? r.spawnError?.message}):\n${tail}`);
+  }
+  if (!isOptimisedBlas(timing.blas)) {
+    const why = `PyTorch loaded ${String(timing.blas ?? 'an unreported BLAS')}, not OpenBLAS/MKL: its timings are about 3x too slow; install libopenblas0-serial (apt-get install -y libopenblas0-serial)`;
+    if (process.env.FLOWSBI_ALLOW_REFERENCE_BLAS !== '1') {
+      process.stderr.write(`PyTorch reference refused: ${why}, or set FLOWSBI_ALLOW_REFERENCE_BLAS=1 to report it flagged.\n`);
+      return null;
+    }
+    process.stderr.write(`WARNING: ${why}. Ratios against this reference are NOT honest.\n`);
+    return { ...timing, blasWarning: why };
   }
   return timing;
 }
