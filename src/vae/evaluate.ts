@@ -18,6 +18,8 @@ export interface VAEEvaluation {
   elboStandardError: number;
   logLikelihoodStandardError: number;
   gapStandardError: number;
+  /** Per data point, in row order: the ELBO and IW estimates (for paired comparisons of two models on the same rows). */
+  perPoint: { elbo: number[]; logLikelihood: number[] };
 }
 
 /**
@@ -51,9 +53,9 @@ export function evaluateVAE(
   const iw = tf.tidy(() =>
     Array.from(vae.importanceWeightedLogLikelihood(x, { K, batchSize: pairs, seed: random, condition: options.condition }).dataSync()),
   );
-  const e = meanAndError(elbo);
-  const l = meanAndError(iw);
-  const g = meanAndError(iw.map((v, i) => v - elbo[i]));
+  const e = meanAndStandardError(elbo);
+  const l = meanAndStandardError(iw);
+  const g = meanAndStandardError(iw.map((v, i) => v - elbo[i]));
   let batchesWithIwBelowElbo = 0;
   const batches = Math.ceil(iw.length / 100);
   for (let b = 0; b < batches; b++) {
@@ -71,10 +73,12 @@ export function evaluateVAE(
     elboStandardError: e.standardError,
     logLikelihoodStandardError: l.standardError,
     gapStandardError: g.standardError,
+    perPoint: { elbo, logLikelihood: iw },
   };
 }
 
-function meanAndError(values: number[]): { mean: number; standardError: number } {
+/** Mean of `values` and its standard error (sample sd / sqrt(n)); for paired comparisons pass the per-point differences. */
+export function meanAndStandardError(values: number[]): { mean: number; standardError: number } {
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
