@@ -47,7 +47,7 @@ describe('backend selection', () => {
     expect(fromEnv).toMatchObject({ name: 'cpu', reason: 'environment' });
     process.env[BACKEND_ENV_VAR] = 'gpu';
     resetBackendChoiceForTests();
-    await expect(initBackend({ quiet: true })).rejects.toThrow(/FLOWSBI_BACKEND must be one of "tensorflow", "wasm", "cpu"; received "gpu"/);
+    await expect(initBackend({ quiet: true })).rejects.toThrow(/FLOWSBI_BACKEND must be one of "tensorflow", "webgpu", "webgl", "wasm", "cpu"; received "gpu"/);
     delete process.env[BACKEND_ENV_VAR];
     resetBackendChoiceForTests();
     await expect(initBackend({ backend: 'tensorflow', importNative: absent, quiet: true })).rejects.toThrow(/no backend could be initialised \(tensorflow: Cannot find package/);
