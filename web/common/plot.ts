@@ -45,7 +45,7 @@ export class Axes {
   }
 
   /** Clear the whole plotting area (or the canvas) and draw the frame with ticks. */
-  frame(options: { xLabel?: string; yLabel?: string; clearCanvas?: boolean; background?: string } = {}): void {
+  frame(options: { xLabel?: string; yLabel?: string; yTicks?: boolean; clearCanvas?: boolean; background?: string } = {}): void {
     const c = this.ctx;
     if (options.clearCanvas !== false) c.clearRect(this.left - 40, this.top - 10, this.width + 50, this.height + 36);
     c.fillStyle = options.background ?? '#fff';
@@ -58,10 +58,10 @@ export class Axes {
     c.textAlign = 'center';
     for (const t of ticks(this.x)) c.fillText(formatTick(t), this.px(t), this.top + this.height + 11);
     c.textAlign = 'right';
-    for (const t of ticks(this.y)) c.fillText(formatTick(t), this.left - 3, this.py(t) + 3);
+    if (options.yTicks !== false) for (const t of ticks(this.y)) c.fillText(formatTick(t), this.left - 3, this.py(t) + 3);
     if (options.xLabel) {
       c.textAlign = 'center';
-      c.fillText(options.xLabel, this.left + this.width / 2, this.top + this.height + 21);
+      c.fillText(options.xLabel, this.left + this.width / 2, this.top + this.height + 23);
     }
     if (options.yLabel) {
       c.save();

