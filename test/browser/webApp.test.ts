@@ -66,6 +66,31 @@ describe('every page of the built site loads on the automatic backend with no co
   }
 });
 
+describe("README's browser example", () => {
+  test('the module script of "In the browser" loads the saved posterior from a URL and samples', async () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const html = /## In the browser[\s\S]*?```html\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(html).toBeDefined();
+    writeFileSync(path.join(REPO_ROOT, 'out', SITE, 'readme-example.html'), html!);
+    const { page, errors } = await open('readme-example.html');
+    await page.waitForFunction(() => !document.getElementById('out')?.textContent?.startsWith('sampling'), undefined, { timeout: 90_000 });
+    const text = (await page.textContent('#out'))!;
+    const m = /^(\w+): posterior mean of \(log r, sigma, phi\) = ([-\d.]+),([-\d.]+),([-\d.]+)$/.exec(text);
+    expect(m, text).not.toBeNull();
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(m![1]);
+    // The series was simulated at (3.8, 0.3, 10): the posterior mean lies inside the prior box, near it.
+    const mean = m!.slice(2).map(Number);
+    expect(Math.abs(mean[0] - 3.8)).toBeLessThan(0.5);
+    expect(mean[1]).toBeGreaterThan(0);
+    expect(mean[1]).toBeLessThan(0.6);
+    expect(Math.abs(mean[2] - 10)).toBeLessThan(3);
+    // The minimal page has no icon, so the browser's request for /favicon.ico fails: nothing else may.
+    const favicon = [/^HTTP 404: .*\/favicon\.ico$/, /^console.error: Failed to load resource: .* 404/];
+    expect(errors.filter((e) => !favicon.some((f) => f.test(e)))).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
 describe('Ricker posterior explorer (wasm, as Node)', () => {
   test('samples for an entered series equal the CLI samples from the same file and seed within 1e-4', async () => {
     const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([4.2, 0.4, 8]), 1, 77));

@@ -66,7 +66,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }
 
-/** Console errors and uncaught page errors of a page, collected from the moment of the call. */
+/** Console errors, uncaught page errors and failed requests of a page, collected from the moment of the call. */
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -74,6 +74,9 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   return errors;
 }
 

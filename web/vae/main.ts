@@ -64,7 +64,7 @@ function drawMap(model: ModelName): void {
     ax.points(s.map((r) => r[0]), s.map((r) => r[1]), 'rgba(0,0,0,0.55)', 1.4);
     ax.marker(means[picked.index][0], means[picked.index][1], '#000', 7);
   }
-  if (lastZ) ax.marker(lastZ.z[0], lastZ.z[1], '#d62728', 6);
+  if (lastZ?.model === model) ax.marker(lastZ.z[0], lastZ.z[1], '#d62728', 6);
   // Class legend.
   const c = ax.ctx;
   c.font = '10px sans-serif';
@@ -73,6 +73,21 @@ function drawMap(model: ModelName): void {
     c.fillStyle = CATEGORY_COLORS[k];
     c.fillText(String(k), ax.left + 4 + 10 * k, ax.top + 11);
   }
+}
+
+/** The picked digit's q(z | x) draws of one encoder, zoomed to their own extent (their shape shows there). */
+function drawZoom(model: ModelName): void {
+  if (!picked) return;
+  const s = picked.samples[model];
+  const xs = s.map((r) => r[0]);
+  const ys = s.map((r) => r[1]);
+  const [x, y] = [robustRange(xs), robustRange(ys)];
+  // The same scale on both axes, so that a round posterior looks round.
+  const half = Math.max(x[1] - x[0], y[1] - y[0]) / 2;
+  const [cx, cy] = [(x[0] + x[1]) / 2, (y[0] + y[1]) / 2];
+  const ax = new Axes($<HTMLCanvasElement>(`zoom-${model}`), [cx - half, cx + half], [cy - half, cy + half], { left: 36, bottom: 20 });
+  ax.frame();
+  ax.points(xs, ys, model === 'gaussian' ? 'rgba(78,121,167,0.6)' : 'rgba(242,142,43,0.7)', 1.5);
 }
 
 function drawDigit(canvas: HTMLCanvasElement, pixels: ArrayLike<number>): void {
@@ -115,6 +130,7 @@ function pickDigit(index: number): void {
   x.dispose();
   picked = { index, samples };
   drawDigit($<HTMLCanvasElement>('picked'), pixels);
+  MODELS.forEach(drawZoom);
   $('picked-info').textContent = `test digit ${index} (a ${testSet.labels[index]}): black dots are ${POSTERIOR_SAMPLES} draws of q(z | x) of each encoder`;
   MODELS.forEach(drawMap);
 }
