@@ -156,6 +156,14 @@ describe('Ricker posterior explorer (wasm, as Node)', () => {
       expect(await page.isHidden('#download-csv')).toBe(true);
     }
     await page.screenshot({ path: path.join(SHOTS, 'ricker-bad-input.png'), fullPage: true });
+    // Upload: a JSON file of counts answers; a file with a wrong entry gets the message.
+    const counts = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.5, 0.2, 15]), 1, 3));
+    await page.setInputFiles('#upload', { name: 'series.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(counts)) });
+    await page.waitForSelector('#download-csv:not([hidden])', { timeout: 60_000 });
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.setInputFiles('#upload', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(counts.map((c, t) => (t === 9 ? 'NaN' : c)).join(',')) });
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toMatch(/Entry 10 \("NaN"\) is not a number/);
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);

@@ -5,7 +5,7 @@
  * machines need (no browser is ever downloaded).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -84,4 +84,32 @@ export function collectErrors(page: Page): string[] {
 export async function waitForBackend(page: Page, timeout = 60_000): Promise<string> {
   await page.waitForFunction(() => document.getElementById('backend')?.textContent !== 'starting…', undefined, { timeout });
   return (await page.textContent('#backend')) ?? '';
+}
+
+/**
+ * CPU time (user + system, ms) used so far by the processes descended from `root` (default: this
+ * process), from /proc (Linux only): the Chromium processes this process started, renderer and
+ * GPU (SwiftShader) alike. Steadier than wall time on a shared machine.
+ */
+export function descendantCpuMs(root = process.pid): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) start at the last ')'.
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let p = stats.get(pid)?.ppid, hops = 0; p !== undefined && p > 1 && hops < 64; p = stats.get(p)?.ppid, hops++) if (p === root) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, s] of stats) if (isDescendant(pid)) ticks += s.ticks;
+  // Linux reports these in clock ticks of 1/100 s (USER_HZ).
+  return ticks * 10;
 }

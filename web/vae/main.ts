@@ -48,7 +48,7 @@ function robustRange(values: number[]): Range {
 }
 
 function mapAxes(model: ModelName): Axes {
-  return new Axes($<HTMLCanvasElement>(`map-${model}`), view.x, view.y, { left: 30, bottom: 20 });
+  return new Axes($<HTMLCanvasElement>(`map-${model}`), view.x, view.y, { left: 30, bottom: 26 });
 }
 
 function drawMap(model: ModelName): void {
