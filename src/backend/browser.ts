@@ -45,3 +45,21 @@ export async function tryWebGPU(importWebGPU?: () => Promise<unknown>): Promise<
   }
   return null;
 }
+
+/**
+ * The WebGL renderer's name when it is a software rasterizer (SwiftShader, llvmpipe, ...), which
+ * browsers fall back to without a usable GPU; null for a hardware renderer or no WebGL. Measured in
+ * headless Chromium on SwiftShader (`npm run bench:browser`): a MAF training step took 271 ms of
+ * CPU on webgl against 20 ms on wasm, so automatic selection skips such a renderer.
+ */
+export function softwareWebGLRenderer(): string | null {
+  const doc = (globalThis as { document?: { createElement(tag: 'canvas'): HTMLCanvasElement } }).document;
+  if (!doc) return null;
+  const canvas = doc.createElement('canvas');
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name) ? name : null;
+}

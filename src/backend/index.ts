@@ -7,7 +7,8 @@
  *   2. `wasm` from `@tensorflow/tfjs-backend-wasm` (SIMD), the default in Node;
  *   3. `cpu`, the pure-JavaScript fallback that always works.
  * In a browser: `webgpu` (when the browser has WebGPU and the page supplies
- * `@tensorflow/tfjs-backend-webgpu` through `importWebGPU`), then `webgl`, then `wasm` with the
+ * `@tensorflow/tfjs-backend-webgpu` through `importWebGPU`), then `webgl` (unless its renderer is
+ * a software rasterizer such as SwiftShader, much slower than wasm), then `wasm` with the
  * library's fast paths (its `.wasm` files must be served: pass their URLs as `wasmPaths`), then `cpu`.
  *
  * A backend can be forced with {@link initBackend}`({ backend })` or, in Node, with the environment
@@ -17,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmFastPaths } from './wasmMatMul.js';
-import { configureWasmPaths, tryWebGPU, type WasmPaths } from './browser.js';
+import { configureWasmPaths, softwareWebGLRenderer, tryWebGPU, type WasmPaths } from './browser.js';
 
 export { WASM_FILE_NAMES, type WasmPaths } from './browser.js';
 
@@ -86,7 +87,7 @@ export function parseBackendName(value: string, source: string): BackendName {
   );
 }
 
-async function tryBackend(name: BackendName, options: InitBackendOptions): Promise<string | null> {
+async function tryBackend(name: BackendName, options: InitBackendOptions, forced: boolean): Promise<string | null> {
   try {
     if (name === 'tensorflow') {
       if (!isNode()) return 'not running in Node';
@@ -98,6 +99,10 @@ async function tryBackend(name: BackendName, options: InitBackendOptions): Promi
       if (missing) return missing;
     }
     if (name === 'webgl' && isNode()) return 'WebGL needs a browser';
+    if (name === 'webgl' && !forced) {
+      const software = softwareWebGLRenderer();
+      if (software) return `software WebGL (${software}), slower than wasm`;
+    }
     if (name === 'wasm' && options.wasmPaths !== undefined) configureWasmPaths(options.wasmPaths);
     const ok = await tf.setBackend(name);
     if (!ok) return `tf.setBackend("${name}") returned false`;
@@ -130,7 +135,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const order: BackendName[] = forced ? [forced] : automatic;
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
-    const error = await tryBackend(name, options);
+    const error = await tryBackend(name, options, forced !== undefined);
     if (error === null) {
       if (name === 'wasm' && options.wasmFastPaths !== false) installWasmFastPaths();
       current = { name, reason, skipped };
