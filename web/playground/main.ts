@@ -143,11 +143,12 @@ async function train(): Promise<void> {
         }, BATCH);
       }
       step += chunk;
+      const msPerStep = (performance.now() - t0) / chunk;
       const validation = tf.tidy(() => -tf.mean(flow.logProb(heldOut)).dataSync()[0]);
       heldOutLoss.push(validation);
       loop.endEpoch(validation);
       $('step').textContent = String(step);
-      $('speed').textContent = ((performance.now() - t0) / chunk).toFixed(1);
+      $('speed').textContent = msPerStep.toFixed(1);
       // Redraw the slower pictures about twice a second, and at the end.
       if (performance.now() - lastDraw > 500 || step >= steps) {
         const losses = loop.trainLosses;

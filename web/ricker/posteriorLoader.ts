@@ -1,9 +1,10 @@
 /**
- * The Ricker page's only contact with the APIs that the package restructuring (issue 10) moves
- * (with `../common/savedModel.ts` for the loading itself): turning a raw series into the features it conditions on, and the
- * Ricker simulator of the plug-in under simulators/. After that merge this file switches to
- * `loadModelFromUrl(jsonUrl)` and to the feature transform saved inside the posterior
- * (`posterior.sample(rawSeries, n, seed)`); the page itself does not change.
+ * The Ricker page's only contact with the APIs that the package restructuring (issue 10) moves:
+ * the loaded posterior (through `../common/savedModel.ts`), the features of a raw series that it
+ * conditions on, and the Ricker simulator of the plug-in under simulators/. After that merge the
+ * loading becomes `loadModelFromUrl(jsonUrl)`, sampling uses the feature transform saved inside
+ * the posterior (`posterior.sample(rawSeries, n, seed)`) and the simulator import follows the
+ * plug-in to simulators/ricker/; the page itself does not change.
  */
 import * as tf from '@tensorflow/tfjs';
 import { rickerObservationFeatures, type Module, type NeuralPosterior } from '../../src/index.js';
