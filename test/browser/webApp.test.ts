@@ -210,6 +210,27 @@ describe('flow playground (wasm)', () => {
     await page.close();
   }, 180_000);
 
+  test('points drawn with the mouse are the data: too few is a message, a stroke trains', async () => {
+    const { page, errors } = await open('playground/index.html', '?backend=wasm');
+    await page.waitForSelector('#train:not([disabled])', { timeout: 90_000 });
+    await page.selectOption('#dataset', 'draw');
+    await page.fill('#steps', '20');
+    await page.click('#train');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toMatch(/Draw at least 10 points .* \(you have 0\)/);
+    const box = (await (await page.$('#data-canvas'))!.boundingBox())!;
+    await page.mouse.move(box.x + 0.25 * box.width, box.y + 0.3 * box.height);
+    await page.mouse.down();
+    for (let i = 1; i <= 30; i++) await page.mouse.move(box.x + (0.25 + 0.015 * i) * box.width, box.y + (0.3 + 0.012 * i) * box.height);
+    await page.mouse.up();
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done', undefined, { timeout: 120_000 });
+    expect(await page.isHidden('#error')).toBe(true);
+    expect(await page.textContent('#step')).toBe('20');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   test('the stop button ends a long run: the page handles clicks while it trains', async () => {
     const { page, errors } = await open('playground/index.html', '?backend=wasm');
     await page.waitForSelector('#train:not([disabled])', { timeout: 90_000 });
