@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { BACKEND_ENV_VAR, initBackend, resetBackendChoiceForTests } from '../src/backend/index.js';
+import { BACKEND_ENV_VAR, initBackend, parseBackendName, resetBackendChoiceForTests } from '../src/backend/index.js';
+import { configureWasmPaths } from '../src/backend/browser.js';
 import { wasmFastPathsInstalled } from '../src/backend/wasmMatMul.js';
 
 const absent = () => Promise.reject(new Error("Cannot find package '@tensorflow/tfjs-node'"));
@@ -47,7 +48,7 @@ describe('backend selection', () => {
     expect(fromEnv).toMatchObject({ name: 'cpu', reason: 'environment' });
     process.env[BACKEND_ENV_VAR] = 'gpu';
     resetBackendChoiceForTests();
-    await expect(initBackend({ quiet: true })).rejects.toThrow(/FLOWSBI_BACKEND must be one of "tensorflow", "wasm", "cpu"; received "gpu"/);
+    await expect(initBackend({ quiet: true })).rejects.toThrow(/FLOWSBI_BACKEND must be one of "tensorflow", "webgpu", "webgl", "wasm", "cpu"; received "gpu"/);
     delete process.env[BACKEND_ENV_VAR];
     resetBackendChoiceForTests();
     await expect(initBackend({ backend: 'tensorflow', importNative: absent, quiet: true })).rejects.toThrow(/no backend could be initialised \(tensorflow: Cannot find package/);
@@ -67,6 +68,18 @@ describe('backend selection', () => {
       process.stderr.write = write;
     }
     expect(lines).toEqual(['flowsbi: using the wasm backend (tensorflow unavailable)\n']);
+  });
+
+  test('browser backends named in Node fail with a reason; bad wasm paths are clear errors', async () => {
+    resetBackendChoiceForTests();
+    await expect(initBackend({ backend: 'webgl', quiet: true })).rejects.toThrow(/no backend could be initialised \(webgl: WebGL needs a browser\)/);
+    resetBackendChoiceForTests();
+    await expect(initBackend({ backend: 'webgpu', quiet: true })).rejects.toThrow(/webgpu: this runtime has no WebGPU/);
+    expect(parseBackendName(' WebGL ', 'test')).toBe('webgl');
+    expect(() => configureWasmPaths('https://example.org/wasm')).toThrow(/wasmPaths as a prefix must end with "\/"; received "https:\/\/example.org\/wasm"/);
+    expect(() => configureWasmPaths({ 'tfjs-backend-wasm.wasm': 'a.wasm' })).toThrow(/missing tfjs-backend-wasm-simd.wasm, tfjs-backend-wasm-threaded-simd.wasm/);
+    resetBackendChoiceForTests();
+    await initBackend({ quiet: true });
   });
 
   test('nothing requires @tensorflow/tfjs-node: it is an optional peer dependency only', () => {

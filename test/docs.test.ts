@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
 describe('documentation', () => {
   test('every exported class and function has a doc comment', () => {
     const missing: string[] = [];
-    for (const file of [...sources('src'), ...sources('simulators')]) {
+    for (const file of [...sources('src'), ...sources('simulators'), ...sources('web')]) {
       const lines = readFileSync(file, 'utf8').split('\n');
       lines.forEach((line, i) => {
         const m = /^export (?:default )?(?:abstract )?(?:async )?(class|function) (\w+)/.exec(line);

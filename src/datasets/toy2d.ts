@@ -102,3 +102,18 @@ export class Banana2D {
     });
   }
 }
+
+/**
+ * The checkerboard (Grathwohl et al. 2019, FFJORD's toy): uniform on the black squares of a
+ * 4 × 4 board covering [-2, 2]², density 1/8 there and 0 elsewhere. Its sharp edges are what
+ * affine flows smooth over and spline flows follow.
+ */
+export function checkerboard(n: number, seed?: SeedLike): Points {
+  const r = toRandom(seed);
+  return Array.from({ length: n }, () => {
+    // A column, then a row of the same parity: the black squares are those with (col + row) even.
+    const col = Math.floor(4 * r.uniform());
+    const row = 2 * Math.floor(2 * r.uniform()) + (col % 2);
+    return [-2 + col + r.uniform(), -2 + row + r.uniform()];
+  });
+}

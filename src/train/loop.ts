@@ -234,6 +234,11 @@ export class TrainingLoop {
     return false;
   }
 
+  /** Mean training loss of each finished epoch so far (for live curves). */
+  get trainLosses(): readonly number[] {
+    return this.history.trainLoss;
+  }
+
   /** The reason recorded by the last stop. */
   get stopReason(): StopReason {
     return this.history.stopReason;
