@@ -20,10 +20,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Ricker, rickerPrior, RICKER_PARAM_NAMES } from '../simulators/ricker.js';
-import { RickerStateSpace } from '../simulators/rickerStateSpace.js';
-import { pmmh, pmmhDraws, type PmmhResult } from '../src/sbi/pmmh.js';
-import { createProgress } from '../src/util/progress.js';
+import { Ricker, rickerPrior, RICKER_PARAM_NAMES } from '../simulators/ricker/ricker.js';
+import { RickerStateSpace } from '../simulators/ricker/stateSpace.js';
+import { pmmh, pmmhDraws, type PmmhResult } from '../src/sbi/mcmc/pmmh.js';
+import { createProgress } from '../src/node/progress.js';
 
 export const RICKER_TRUE_THETA = [3.8, 0.3, 10] as const;
 

@@ -15,9 +15,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ricker, rickerPrior } from '../simulators/ricker.js';
-import { simulateDataset } from '../src/sbi/simulateNode.js';
-import { Xoshiro128 } from '../src/sbi/stream.js';
+import { ricker, rickerPrior } from '../simulators/ricker/ricker.js';
+import { simulateDataset } from '../src/node/simulateDataset.js';
+import { Xoshiro128 } from '../src/sbi/simulation/simulationStreams.js';
 
 export interface RickerSimBench {
   n: number;

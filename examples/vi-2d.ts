@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { ready, realNVP, iaf, Banana2D, GaussianMixture2D, fitVariational, estimateLogZ, type Flow } from '../src/index.js';
 import { nsf } from '../src/flows/nsf.js';
-import { epochProgress } from '../src/train/epochProgress.js';
+import { epochProgress } from '../src/node/epochProgress.js';
 import { makeGrid, plotContours, writePng } from '../src/plot/index.js';
 import { parseFlags } from '../src/cli/args.js';
 

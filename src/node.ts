@@ -3,9 +3,9 @@
  * modules (files, worker threads). The main entry stays loadable in a browser.
  */
 export * from './index.js';
-export * from './io/files.js';
-export * from './util/progress.js';
-export * from './train/epochProgress.js';
-export * from './data/mnistFiles.js';
+export * from './node/files.js';
+export * from './node/progress.js';
+export * from './node/epochProgress.js';
+export * from './node/mnistFiles.js';
 // Shadows the root entry's main-thread simulateDataset with the worker-thread one.
-export { simulateDataset, nodeWorkerRunner } from './sbi/simulateNode.js';
+export { simulateDataset, nodeWorkerRunner } from './node/simulateDataset.js';

@@ -6,23 +6,23 @@
  * reuses a saved posterior and only samples.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker.js';
-import { rickerFeatures, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
-import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/rickerSummaries.js';
-import { rickerStateSpace } from '../../simulators/rickerStateSpace.js';
-import { simulateDataset } from '../sbi/simulateNode.js';
-import { trainRickerNPE, rickerObservationFeatures, RICKER_NPE_DEFAULTS } from '../sbi/rickerNPE.js';
+import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker/ricker.js';
+import { rickerFeatures, type RickerFeatureMode } from '../../simulators/ricker/features.js';
+import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
+import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
+import { simulateDataset } from '../node/simulateDataset.js';
+import { trainRickerNPE, rickerObservationFeatures, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { rejectionABC } from '../sbi/abc.js';
-import { pmmh, pmmhDraws } from '../sbi/pmmh.js';
+import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
-import type { NeuralPosterior } from '../sbi/posterior.js';
+import type { NeuralPosterior } from '../sbi/npe/posterior.js';
 import type { Module } from '../module.js';
-import '../sbi/ensemble.js'; // registers NPEEnsemble for loadModel
-import { loadModel } from '../io/files.js';
+import '../sbi/npe/ensemble.js'; // registers NPEEnsemble for loadModel
+import { loadModel } from '../node/files.js';
 import { serializeModule } from '../io/format.js';
-import { epochProgress } from '../train/epochProgress.js';
-import { createProgress } from '../util/progress.js';
+import { epochProgress } from '../node/epochProgress.js';
+import { createProgress } from '../node/progress.js';
 import type { FitResult } from '../train/fit.js';
 import { StagedOutput, summarize, toCsv, type ParameterSummary } from './outputs.js';
 
@@ -185,7 +185,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
 async function simulate(o: RickerPipelineOptions, n: number, seed: number, label: string) {
   const bar = createProgress({ total: n, label, quiet: o.quiet });
   const sim = await simulateDataset({
-    simulator: { module: new URL('../../simulators/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.observation.length } },
+    simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.observation.length } },
     prior: rickerPrior(),
     n,
     seed,

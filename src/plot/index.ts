@@ -8,7 +8,7 @@
  * has a `...Spec` builder returning its Vega-Lite (or Vega) spec, which needs no Node APIs.
  */
 export * from './render.js';
-export * from './write.js';
+export * from '../node/writePng.js';
 export * from './theme.js';
 export type { Points2D } from './check.js';
 export { makeGrid, type Grid2D } from './grid.js';
@@ -21,4 +21,4 @@ export * from './pairPlot.js';
 export * from './calibration.js';
 export * from './imageGrid.js';
 export * from './latentScatter.js';
-export * from '../util/progress.js';
+export * from '../node/progress.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderVegaLite, svgToPng, vegaLiteToSvg, vegaLiteToVega } from '../../src/plot/render.js';
-import { writePng } from '../../src/plot/write.js';
+import { writePng } from '../../src/node/writePng.js';
 import { expectPng, PNG_SIGNATURE } from './png.js';
 
 const spec: TopLevelSpec = {

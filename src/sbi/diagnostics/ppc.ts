@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { toRandom, type SeedLike } from '../../random.js';
-import { isSimulator, type Simulator } from '../simulator.js';
+import { isSimulator, type Simulator } from '../simulation/simulator.js';
 import { readMatrix, type MatrixInput } from './types.js';
 
 /** A batched simulator callback: n parameter rows (row-major n × thetaDim) → n output rows (n × xDim). */
