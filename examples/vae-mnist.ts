@@ -46,7 +46,8 @@ import { fitVAE } from '../src/vae/fitVAE.js';
 import { evaluateVAE, type VAEEvaluation } from '../src/vae/evaluate.js';
 import { saveModel } from '../src/node/files.js';
 import { epochProgress } from '../src/node/epochProgress.js';
-import { plotImageGrid, plotLatentScatter, plotTrainingCurves, writePng, type CurveSeries } from '../src/plot/index.js';
+import { type CurveSeries } from '../src/plot/index.js';
+import { plotImageGrid, plotLatentScatter, plotTrainingCurves, writePng } from '../src/node/png.js';
 import { parseFlags } from '../src/cli/args.js';
 
 const flags = parseFlags('vae-mnist', {

@@ -4,6 +4,11 @@
  * Direction convention: a bijector's `forward` maps base (noise) to data and is the sampling
  * direction; `inverse` maps data to base and is the density direction (as in TFP and Pyro).
  * Tensors are batch-first, `[batch, dim]`.
+ *
+ * This root entry runs in any JavaScript runtime: nothing in its import graph uses a Node
+ * built-in (test/entries.test.ts bundles it for a browser). Node-only helpers (files, worker
+ * threads, progress bars, PNG output) are in `flowsbi/node`; the Ricker model is the plug-in
+ * `flowsbi/ricker` (simulators/ricker/), which the core never imports.
  */
 export * from './backend/index.js';
 export { installWasmFastPaths, wasmFastPathsInstalled } from './backend/wasmMatMul.js';
@@ -69,6 +74,7 @@ export * from './train/variational.js';
 export * from './train/schedules.js';
 
 export * from './io/format.js';
+export * from './io/load.js';
 export * from './data/toy2d.js';
 export * from './data/mnist.js';
 export * from './data/digits.js';
@@ -86,6 +92,7 @@ export * from './vae/fitVAE.js';
 export * from './vae/evaluate.js';
 
 export { Xoshiro128, deriveSeed } from './sbi/simulation/simulationStreams.js';
+export { poisson, poissonLogPmf, POISSON_MAX_MEAN } from './sbi/simulation/poisson.js';
 export { UniformPrior, type Prior, type PriorBounds } from './sbi/simulation/prior.js';
 export * from './sbi/simulation/simulator.js';
 export * from './sbi/simulation/loadSimulator.js';
@@ -99,20 +106,15 @@ export * from './sbi/mcmc/adaptiveProposal.js';
 export * from './sbi/mcmc/autocovariance.js';
 export * from './sbi/mcmc/mcmcDiagnostics.js';
 export * from './sbi/mcmc/pmmh.js';
+export * from './sbi/npe/types.js';
 export * from './sbi/npe/trainNPE.js';
 export * from './sbi/npe/posterior.js';
 export * from './sbi/npe/ensemble.js';
-export * from '../simulators/ricker/npe.js';
 export * from './sbi/abc.js';
-export { posteriorFromDistribution, type AmortizedPosterior, type MatrixInput } from './sbi/diagnostics/types.js';
+export { posteriorFromDistribution, type MatrixInput } from './sbi/diagnostics/types.js';
 export * from './sbi/diagnostics/statistics.js';
 export * from './sbi/diagnostics/ranks.js';
 export * from './sbi/diagnostics/sbc.js';
 export * from './sbi/diagnostics/coverage.js';
 export * from './sbi/diagnostics/c2st.js';
 export * from './sbi/diagnostics/ppc.js';
-export { poisson, poissonLogPmf, POISSON_MAX_MEAN } from './sbi/simulation/poisson.js';
-export * from '../simulators/ricker/ricker.js';
-export * from '../simulators/ricker/summaries.js';
-export * from '../simulators/ricker/features.js';
-export * from '../simulators/ricker/stateSpace.js';

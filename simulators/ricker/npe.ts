@@ -11,7 +11,7 @@ import type { ModuleConfig } from '../../src/io/registry.js';
 import { toRandom, type SeedLike } from '../../src/random.js';
 import { trainNPE, type NPEOptions, type NPEResult } from '../../src/sbi/npe/trainNPE.js';
 import { PosteriorEnsemble } from '../../src/sbi/npe/ensemble.js';
-import type { NeuralPosterior } from '../../src/sbi/npe/posterior.js';
+import type { NeuralPosterior } from '../../src/sbi/npe/types.js';
 import type { FitResult } from '../../src/train/fit.js';
 import { assertPositiveInt } from '../../src/validation.js';
 import { cosineSchedule } from '../../src/train/schedules.js';

@@ -1,6 +1,7 @@
 /** The Ricker pipeline's figures: pair plot, training curves, SBC ranks and expected coverage. */
 import { RICKER_PARAM_NAMES } from '../../simulators/ricker/ricker.js';
-import { plotCoverage, plotPairPlot, plotSbcRanks, plotTrainingCurves, type CoverageCurve } from '../plot/index.js';
+import type { CoverageCurve } from '../plot/index.js';
+import { plotCoverage, plotPairPlot, plotSbcRanks, plotTrainingCurves } from '../node/png.js';
 import type { FitResult } from '../train/fit.js';
 import type { StagedOutput } from './outputs.js';
 

@@ -16,7 +16,7 @@ import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
-import type { NeuralPosterior } from '../sbi/npe/posterior.js';
+import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
 import '../sbi/npe/ensemble.js'; // registers NPEEnsemble for loadModel
 import { loadModel } from '../node/files.js';

@@ -1,13 +1,14 @@
 /**
- * Node helpers around the in-memory format: `save` writes `<name>.json` and, beside it,
- * `<name>.weights.bin`; `load` reads them back. Browser code uses `serializeModule` /
- * `deserializeModule` directly with fetched JSON and ArrayBuffer.
+ * Node helpers around the in-memory format: `saveModel` writes `<name>.json` and, beside it,
+ * `<name>.weights.bin`; `loadModel` reads them back. Other runtimes load the same files with
+ * `loadModelFromUrl` or `loadModelFromBytes` (src/io/load.ts) and serialise with `serializeModule`.
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Module } from '../module.js';
 import type { Json, ModuleConfig } from '../io/registry.js';
-import { checkModelJSON, deserializeModule, serializeModule } from '../io/format.js';
+import { serializeModule } from '../io/format.js';
+import { moduleFromDocument, parseModelJSON, type LoadedModel } from '../io/load.js';
 
 /** The weights file that goes with a model JSON path: posterior.json → posterior.weights.bin. */
 export function weightsPathFor(jsonPath: string): string {
@@ -34,20 +35,14 @@ export async function saveModel(
 }
 
 /** Load a module saved by {@link saveModel}; errors name the file that is missing or damaged. */
-export async function loadModel<M extends Module = Module>(jsonPath: string): Promise<{ module: M; metadata: { [key: string]: Json } }> {
+export async function loadModel<M extends Module = Module>(jsonPath: string): Promise<LoadedModel<M>> {
   let text: string;
   try {
     text = await readFile(jsonPath, 'utf8');
   } catch (e) {
     throw new Error(`loadModel: cannot read ${jsonPath}: ${(e as Error).message}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`loadModel: ${jsonPath} is not valid JSON (truncated or corrupted?): ${(e as Error).message}`);
-  }
-  const doc = checkModelJSON(`loadModel(${jsonPath})`, parsed);
+  const doc = parseModelJSON('loadModel', jsonPath, text);
   const weightsFile = path.join(path.dirname(jsonPath), doc.weightsManifest[0]?.paths[0] ?? weightsPathFor(jsonPath));
   let weights: Buffer;
   try {
@@ -55,9 +50,5 @@ export async function loadModel<M extends Module = Module>(jsonPath: string): Pr
   } catch (e) {
     throw new Error(`loadModel: cannot read the weights file ${weightsFile}: ${(e as Error).message}`);
   }
-  try {
-    return { module: deserializeModule<M>(doc, new Uint8Array(weights)), metadata: doc.metadata ?? {} };
-  } catch (e) {
-    throw new Error(`loadModel(${jsonPath}): ${(e as Error).message}`);
-  }
+  return moduleFromDocument<M>('loadModel', jsonPath, doc, new Uint8Array(weights));
 }

@@ -7,7 +7,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { assertNumber, matrixWidth } from './check.js';
 import { binomialInterval } from './binomial.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { PALETTE, vlSpec } from './theme.js';
 
 /** Options of {@link sbcRanksSpec}. */
@@ -99,9 +98,4 @@ export function sbcRanksSpec(ranks: ReadonlyArray<ArrayLike<number>>, numPosteri
       ],
     },
   });
-}
-
-/** SBC rank histograms as PNG bytes (see {@link sbcRanksSpec}). */
-export async function plotSbcRanks(ranks: ReadonlyArray<ArrayLike<number>>, numPosteriorSamples: number, options: SbcRanksOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(sbcRanksSpec(ranks, numPosteriorSamples, options), options);
 }

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { repeatRows } from '../../distributions/distribution.js';
 import { toRandom, type SeedLike } from '../../random.js';
 import { tidy } from '../../util/tidy.js';
-import { readMatrix, rowsTensor, type AmortizedPosterior, type MatrixInput } from './types.js';
+import { readMatrix, rowsTensor, type MatrixInput } from './types.js';
+import type { AmortizedPosterior } from '../npe/types.js';
 
 /** Options shared by {@link sbc} and {@link expectedCoverage}. */
 export interface PosteriorDrawOptions {

@@ -9,7 +9,8 @@
 import { toRandom, type SeedLike } from '../../random.js';
 import { chiSquareSurvival, ksTestUniform } from './statistics.js';
 import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
-import type { AmortizedPosterior, MatrixInput } from './types.js';
+import type { MatrixInput } from './types.js';
+import type { AmortizedPosterior } from '../npe/types.js';
 
 export type SbcTest = 'chi2' | 'ks';
 

@@ -1,24 +1,11 @@
 /**
- * What the diagnostics need from an amortized posterior q(θ | x), and the plain-array inputs they
- * accept. Any conditional {@link Distribution} (a conditional flow) becomes one through
- * {@link posteriorFromDistribution}; the NPE posterior implements the interface directly.
+ * The plain-array inputs the diagnostics accept, and {@link posteriorFromDistribution}, which
+ * makes any conditional {@link Distribution} (a conditional flow) an {@link AmortizedPosterior}
+ * (the interface the diagnostics check, defined with the posteriors in `sbi/npe/types.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '../../distributions/distribution.js';
-import type { SeedLike } from '../../random.js';
-
-/**
- * An amortized posterior q(θ | x): one object for every observation.
- * - `sample(xo, n, seed)`: n draws for each of the b rows of xo ([b, xDim]) → [b, n, thetaDim]
- *   (row i holds the draws for observation i). Same seed, same draws.
- * - `logProb(theta, xo)`: log q(θ_k | x_k) for each row k of theta ([m, thetaDim]), paired with
- *   row k of xo ([m, xDim]), or with its single row ([1, xDim]) for every k → [m].
- * The caller disposes what both return.
- */
-export interface AmortizedPosterior {
-  sample(xo: tf.Tensor2D, n: number, seed?: SeedLike): tf.Tensor3D;
-  logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D;
-}
+import type { AmortizedPosterior } from '../npe/types.js';
 
 /**
  * A conditional distribution (e.g. a conditional flow q(θ | x) from `src/flows/builders.ts`,

@@ -4,7 +4,7 @@ import { moduleFromConfig, registerModule, type ModuleConfig } from '../../io/re
 import { toRandom, type SeedLike } from '../../random.js';
 import { assertMatrix, assertPositiveInt } from '../../validation.js';
 import { repeatRows } from '../../distributions/distribution.js';
-import type { NeuralPosterior } from './posterior.js';
+import type { NeuralPosterior } from './types.js';
 
 /**
  * An equally weighted mixture of amortized posteriors, q(theta | x) = (1/K) sum_k q_k(theta | x),

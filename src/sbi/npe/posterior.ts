@@ -9,28 +9,9 @@ import { assertFinite, assertMatrix, assertPositiveInt, withoutValidation } from
 import { Box } from '../../bijectors/elementwise/box.js';
 import { Adam } from '../../train/adam.js';
 import { repeatRows } from '../../distributions/distribution.js';
-import type { AmortizedPosterior } from '../diagnostics/types.js';
+import type { NeuralPosterior } from './types.js';
 
 type Net = Module & { apply(x: tf.Tensor2D): tf.Tensor2D; toConfig(): ModuleConfig };
-
-/**
- * A trained amortized posterior (sbi's `NeuralPosterior`): besides draws and log densities for
- * many observations at once (the diagnostics' {@link AmortizedPosterior}), its dimensions,
- * parameter names, prior bounds, means and MAP estimates, and saving (`NPEPosterior`,
- * `PosteriorEnsemble`).
- */
-export interface NeuralPosterior extends AmortizedPosterior {
-  readonly thetaDim: number;
-  readonly xDim: number;
-  readonly parameterNames: string[];
-  readonly bounds: { low: number[]; high: number[] } | null;
-  /** Posterior means from n draws: [b, thetaDim]. */
-  mean(xo: tf.Tensor2D, n?: number, seed?: SeedLike): tf.Tensor2D;
-  /** A maximum a posteriori estimate per observation: [b, thetaDim]. */
-  map(xo: tf.Tensor2D, options?: { candidates?: number; seed?: SeedLike }): tf.Tensor2D;
-  toConfig(): ModuleConfig;
-  dispose(): void;
-}
 
 /**
  * An amortized posterior q(theta | x) from neural posterior estimation (Papamakarios & Murray
