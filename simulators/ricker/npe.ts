@@ -1,13 +1,13 @@
 /**
- * Neural posterior estimation for the Ricker model with the library's defaults: the features of
- * `simulators/rickerFeatures.ts` and a matching embedding network, the prior box, and trainNPE.
+ * Neural posterior estimation for the Ricker model with its defaults: the feature module of
+ * `features.ts` (saved inside the posterior, which then takes raw series), a matching embedding
+ * network, the prior box, and the core's trainNPE.
  */
-import * as tf from '@tensorflow/tfjs';
 import { MLP } from '../../src/nn/mlp.js';
 import { Conv1DEmbedding } from '../../src/nn/conv1dEmbedding.js';
 import { BlockEmbedding } from '../../src/nn/embedding.js';
 import type { Module } from '../../src/module.js';
-import type { ModuleConfig } from '../../src/io/registry.js';
+import type { Embedding } from '../../src/nn/embedding.js';
 import { toRandom, type SeedLike } from '../../src/random.js';
 import { trainNPE, type NPEOptions, type NPEResult } from '../../src/sbi/npe/trainNPE.js';
 import { PosteriorEnsemble } from '../../src/sbi/npe/ensemble.js';
@@ -15,13 +15,11 @@ import type { NeuralPosterior } from '../../src/sbi/npe/types.js';
 import type { FitResult } from '../../src/train/fit.js';
 import { assertPositiveInt } from '../../src/validation.js';
 import { cosineSchedule } from '../../src/train/schedules.js';
-import { rickerFeatures, type RickerFeatureMode } from './features.js';
+import { rickerFeatureModule, rickerFeatureWidths, type RickerFeatureMode } from './features.js';
 import { RICKER_PARAM_NAMES, RICKER_PRIOR_HIGH, RICKER_PRIOR_LOW } from './ricker.js';
 
-type Net = Module & { apply(x: tf.Tensor2D): tf.Tensor2D; toConfig(): ModuleConfig };
-
 /** The embedding network for a feature mode (null: the z-scored summaries condition directly). */
-export function rickerEmbedding(mode: RickerFeatureMode, summaryWidth: number, rawWidth: number, seed?: SeedLike): Net | null {
+export function rickerEmbedding(mode: RickerFeatureMode, summaryWidth: number, rawWidth: number, seed?: SeedLike): Embedding | null {
   const random = toRandom(seed);
   const summaryNet = () => new MLP({ inputs: summaryWidth, hidden: [64], outputs: 32, outputActivation: 'relu', seed: random.fork() });
   const seriesNet = () => new Conv1DEmbedding({ length: rawWidth, channels: [16, 32], kernel: 5, outputs: 32, seed: random.fork() });
@@ -30,7 +28,7 @@ export function rickerEmbedding(mode: RickerFeatureMode, summaryWidth: number, r
   return new BlockEmbedding([summaryNet(), seriesNet()]);
 }
 
-export interface RickerNPEOptions extends Omit<NPEOptions, 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'bounds' | 'embedding'> {
+export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'bounds' | 'embedding' | 'features'> {
   thetas: Float64Array;
   /** Simulated series, row-major [n, T]. */
   ys: Float64Array;
@@ -75,8 +73,7 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
   const mode = options.features ?? RICKER_NPE_DEFAULTS.features;
   const members = options.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
   assertPositiveInt('trainRickerNPE', 'ensemble', members);
-  const n = options.thetas.length / 3;
-  const f = rickerFeatures(options.ys, n, options.T, mode);
+  const widths = rickerFeatureWidths(mode, options.T);
   const random = toRandom(options.seed);
   const { ensemble: _ensemble, ...rest } = stripUndefined(options);
   const maxEpochs = options.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs;
@@ -93,12 +90,11 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
           schedule,
           // One progress scale over all members: epochs of member k follow those of members < k.
           onEpochEnd: options.onEpochEnd ? (info) => options.onEpochEnd!({ ...info, epoch: k * info.maxEpochs + info.epoch, maxEpochs: members * info.maxEpochs }) : undefined,
-          thetas: options.thetas,
-          thetaDim: 3,
-          xs: f.values,
-          xDim: f.width,
-          bounds: { low: [...RICKER_PRIOR_LOW], high: [...RICKER_PRIOR_HIGH] },
-          embedding: rickerEmbedding(mode, f.summaryWidth, f.rawWidth, random.fork()),
+          thetas: { values: options.thetas, width: RICKER_PARAM_NAMES.length },
+          xs: { values: options.ys, width: options.T },
+          features: rickerFeatureModule(mode, options.T),
+          bounds: { low: RICKER_PRIOR_LOW, high: RICKER_PRIOR_HIGH },
+          embedding: rickerEmbedding(mode, widths.summaryWidth, widths.rawWidth, random.fork()),
           parameterNames: [...RICKER_PARAM_NAMES],
           seed: random.fork(),
         }),
@@ -111,12 +107,6 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
   const histories = results.map((r) => r.history);
   const posterior = members === 1 ? results[0].posterior : new PosteriorEnsemble(results.map((r) => r.posterior));
   return { posterior, history: histories[0], histories, features: mode };
-}
-
-/** The features of observed series, as a tensor for the posterior ([series, width]). */
-export function rickerObservationFeatures(mode: RickerFeatureMode, ys: number[][], T: number): tf.Tensor2D {
-  const f = rickerFeatures(Float64Array.from(ys.flat()), ys.length, T, mode);
-  return tf.tensor2d(Float32Array.from(f.values), [ys.length, f.width]);
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -5,13 +5,12 @@
  * a summary and figures. `--method abc` and `--method pmmh` run those alone; `--posterior`
  * reuses a saved posterior and only samples.
  */
-import * as tf from '@tensorflow/tfjs';
 import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker/ricker.js';
 import { rickerFeatures, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
 import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../node/simulateDataset.js';
-import { trainRickerNPE, rickerObservationFeatures, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
+import { trainRickerNPE, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
@@ -196,8 +195,14 @@ async function simulate(o: RickerPipelineOptions, n: number, seed: number, label
   return sim;
 }
 
+/**
+ * Draws for the raw observation. A posterior holds its feature module and takes the raw series;
+ * one saved before feature modules existed takes the features, computed here from the mode stored
+ * in its metadata.
+ */
 function samplePosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, observation: number[], n: number, seed: number): Float64Array {
-  const draws = tf.tidy(() => posterior.sample(rickerObservationFeatures(mode, [observation], observation.length), n, seed));
+  const x = posterior.features ? [observation] : { values: rickerFeatures(Float64Array.from(observation), 1, observation.length, mode).values, width: posterior.xDim };
+  const draws = posterior.sample(x, n, seed);
   const values = Float64Array.from(draws.dataSync());
   draws.dispose();
   return values;
@@ -243,9 +248,8 @@ async function runPmmh(o: RickerPipelineOptions) {
 /** SBC and expected coverage on fresh simulations (not used for training). */
 async function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: number) {
   const sim = await simulate(o, o.calibrationSimulations, o.seed + 100, 'calibration');
-  const x = rickerFeatures(sim.xs, sim.n, T, o.features);
   const thetas = { values: sim.thetas, width: 3 };
-  const xs = { values: x.values, width: x.width };
+  const xs = { values: sim.xs, width: T }; // raw series: the posterior computes its features
   const names = [...RICKER_PARAM_NAMES];
   const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: o.seed + 101, names });
   const c = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: o.seed + 102, names });

@@ -10,7 +10,7 @@
  */
 import { toRandom } from '../../random.js';
 import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
-import type { MatrixInput } from './types.js';
+import type { RowsInput } from '../../rows.js';
 import type { AmortizedPosterior } from '../npe/types.js';
 
 export interface ExpectedCoverageOptions extends PosteriorDrawOptions {
@@ -94,8 +94,8 @@ function checkLevels(name: string, levels: number[]): void {
  */
 export function expectedCoverage(
   posterior: AmortizedPosterior,
-  thetas: MatrixInput,
-  xs: MatrixInput,
+  thetas: RowsInput,
+  xs: RowsInput,
   options: ExpectedCoverageOptions = {},
 ): ExpectedCoverageResult {
   const reportLevels = options.reportLevels ?? [0.5, 0.8, 0.95];

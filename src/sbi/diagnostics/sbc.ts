@@ -9,7 +9,7 @@
 import { toRandom, type SeedLike } from '../../random.js';
 import { chiSquareSurvival, ksTestUniform } from './statistics.js';
 import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
-import type { MatrixInput } from './types.js';
+import type { RowsInput } from '../../rows.js';
 import type { AmortizedPosterior } from '../npe/types.js';
 
 export type SbcTest = 'chi2' | 'ks';
@@ -84,7 +84,7 @@ export function defaultSbcBins(n: number, L: number): number {
  * observation (observations batched into few `sample` calls), ranks per parameter (ties between
  * θ_ij and draws broken uniformly at random), then {@link sbcRankTests}.
  */
-export function sbc(posterior: AmortizedPosterior, thetas: MatrixInput, xs: MatrixInput, options: SbcOptions = {}): SbcResult {
+export function sbc(posterior: AmortizedPosterior, thetas: RowsInput, xs: RowsInput, options: SbcOptions = {}): SbcResult {
   const random = toRandom(options.seed);
   const counts = posteriorRankCounts('sbc', posterior, thetas, xs, { ...options, seed: random.fork() });
   const { n, dim: d, numPosteriorSamples: L } = counts;

@@ -4,7 +4,11 @@ import { moduleFromConfig, registerModule, type ModuleConfig } from '../../io/re
 import { toRandom, type SeedLike } from '../../random.js';
 import { assertMatrix, assertPositiveInt } from '../../validation.js';
 import { repeatRows } from '../../distributions/distribution.js';
-import type { NeuralPosterior } from './types.js';
+import type { NeuralPosterior, ObservationsInput, ParametersInput } from './types.js';
+import type { PriorBounds } from '../simulation/prior.js';
+import type { FeatureModule } from '../features/featureModule.js';
+import { logSumExp } from '../../numerics.js';
+import { withTensor2D } from '../../rows.js';
 
 /**
  * An equally weighted mixture of amortized posteriors, q(theta | x) = (1/K) sum_k q_k(theta | x),
@@ -19,14 +23,18 @@ import type { NeuralPosterior } from './types.js';
  * - `logProb(theta, xo)` = logsumexp_k log q_k - log K (-Infinity where every member gives it).
  * - `mean`: the mean of n mixture draws. `map`: the draw of highest mixture density among
  *   `candidates` draws per observation (no gradient refinement).
- * Save and load with the shared format like any module (`NPEEnsemble`).
+ * Inputs may be tensors or plain arrays, as for `NPEPosterior`. Save and load with the shared
+ * format like any module (type name `PosteriorEnsemble`; files saved under the former name
+ * `NPEEnsemble` still load).
  */
 export class PosteriorEnsemble extends Module implements NeuralPosterior {
   readonly members: (NeuralPosterior & Module)[];
   readonly thetaDim: number;
   readonly xDim: number;
   readonly parameterNames: string[];
-  readonly bounds: { low: number[]; high: number[] } | null;
+  readonly bounds: PriorBounds | null;
+  /** The first member's feature module (each member applies its own, to the same raw input). */
+  readonly features: FeatureModule | null;
 
   constructor(members: (NeuralPosterior & Module)[]) {
     super();
@@ -42,11 +50,16 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
     this.xDim = first.xDim;
     this.parameterNames = first.parameterNames;
     this.bounds = first.bounds;
+    this.features = first.features;
     this.eval();
   }
 
   /** n mixture draws for each of the b observations: [b, n, thetaDim]. */
-  sample(xo: tf.Tensor2D, n: number, seed?: SeedLike): tf.Tensor3D {
+  sample(xoInput: ObservationsInput, n: number, seed?: SeedLike): tf.Tensor3D {
+    return withTensor2D('PosteriorEnsemble.sample', 'xo', xoInput, this.xDim, (xo) => this.sampleOfTensor(xo, n, seed));
+  }
+
+  private sampleOfTensor(xo: tf.Tensor2D, n: number, seed?: SeedLike): tf.Tensor3D {
     assertMatrix('PosteriorEnsemble.sample', 'xo', xo, this.xDim);
     assertPositiveInt('PosteriorEnsemble.sample', 'n', n);
     const random = toRandom(seed);
@@ -61,37 +74,40 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
   }
 
   /** log q(theta | x) of the mixture: [m]; xo has one row per theta row or a single row. */
-  logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const lp = tf.stack(this.members.map((m) => m.logProb(theta, xo))); // [K, m]
-      const max = tf.max(lp, 0);
-      const finite = tf.isFinite(max);
-      const safeMax = tf.where(finite, max, tf.zerosLike(max));
-      const mixed = tf.add(tf.log(tf.mean(tf.exp(tf.sub(lp, safeMax)), 0)), safeMax);
-      return tf.where(finite, mixed, max) as tf.Tensor1D;
-    });
+  logProb(thetaInput: ParametersInput, xoInput: ObservationsInput): tf.Tensor1D {
+    return withTensor2D('PosteriorEnsemble.logProb', 'theta', thetaInput, this.thetaDim, (theta) =>
+      withTensor2D('PosteriorEnsemble.logProb', 'xo', xoInput, this.xDim, (xo) =>
+        tf.tidy(() => {
+          const lp = tf.stack(this.members.map((m) => m.logProb(theta, xo))); // [K, m]
+          return tf.sub(logSumExp(lp, 0), Math.log(this.members.length)) as tf.Tensor1D;
+        }),
+      ),
+    );
   }
 
   /** Posterior means from n mixture draws per observation: [b, thetaDim]. */
-  mean(xo: tf.Tensor2D, n = 1000, seed?: SeedLike): tf.Tensor2D {
+  mean(xo: ObservationsInput, n = 1000, seed?: SeedLike): tf.Tensor2D {
     return tf.tidy(() => tf.mean(this.sample(xo, n, seed), 1) as tf.Tensor2D);
   }
 
   /** The most probable of `candidates` mixture draws per observation: [b, thetaDim]. */
-  map(xo: tf.Tensor2D, options: { candidates?: number; seed?: SeedLike } = {}): tf.Tensor2D {
+  map(xoInput: ObservationsInput, options: { candidates?: number; seed?: SeedLike } = {}): tf.Tensor2D {
     const candidates = options.candidates ?? 1000;
-    const b = xo.shape[0];
-    return tf.tidy(() => {
+    return withTensor2D('PosteriorEnsemble.map', 'xo', xoInput, this.xDim, (xo) => tf.tidy(() => {
+      const b = xo.shape[0];
       const flat = tf.reshape(this.sample(xo, candidates, options.seed), [b * candidates, this.thetaDim]) as tf.Tensor2D;
       const lp = tf.reshape(this.logProb(flat, repeatRows(xo, candidates)), [b, candidates]);
       const best = tf.argMax(lp, 1).dataSync();
       return tf.gather(flat, Array.from(best, (k, i) => i * candidates + k)) as tf.Tensor2D;
-    });
+    }));
   }
 
   toConfig(): ModuleConfig {
-    return { type: 'NPEEnsemble', members: this.members.map((m) => m.toConfig()) };
+    return { type: 'PosteriorEnsemble', members: this.members.map((m) => m.toConfig()) };
   }
 }
 
-registerModule('NPEEnsemble', (c) => new PosteriorEnsemble((c.members as ModuleConfig[]).map((m) => moduleFromConfig(m))));
+const fromConfig = (c: ModuleConfig) => new PosteriorEnsemble((c.members as ModuleConfig[]).map((m) => moduleFromConfig(m)));
+registerModule('PosteriorEnsemble', fromConfig);
+// The type name of ensembles saved before the class and its saved name were made the same.
+registerModule('NPEEnsemble', fromConfig);

@@ -7,6 +7,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { SeedLike } from '../../random.js';
 import type { ModuleConfig } from '../../io/registry.js';
+import type { RowsInput } from '../../rows.js';
+import type { PriorBounds } from '../simulation/prior.js';
+import type { FeatureModule } from '../features/featureModule.js';
+
+/**
+ * Observations for a posterior: a [b, xDim] tensor, an array of rows (`number[][]`), `{ values,
+ * width }`, or a flat array of b * xDim numbers (one raw series is just its array).
+ */
+export type ObservationsInput = RowsInput | ArrayLike<number>;
+/** Parameters for a posterior's `logProb`: the forms of {@link ObservationsInput}, of width thetaDim. */
+export type ParametersInput = RowsInput | ArrayLike<number>;
 
 /**
  * An amortized posterior q(θ | x): one object for every observation.
@@ -31,11 +42,15 @@ export interface NeuralPosterior extends AmortizedPosterior {
   readonly thetaDim: number;
   readonly xDim: number;
   readonly parameterNames: string[];
-  readonly bounds: { low: number[]; high: number[] } | null;
+  readonly bounds: PriorBounds | null;
+  /** The feature module in front of the posterior (null: observations are the features). */
+  readonly features: FeatureModule | null;
+  sample(xo: ObservationsInput, n: number, seed?: SeedLike): tf.Tensor3D;
+  logProb(theta: ParametersInput, xo: ObservationsInput): tf.Tensor1D;
   /** Posterior means from n draws: [b, thetaDim]. */
-  mean(xo: tf.Tensor2D, n?: number, seed?: SeedLike): tf.Tensor2D;
+  mean(xo: ObservationsInput, n?: number, seed?: SeedLike): tf.Tensor2D;
   /** A maximum a posteriori estimate per observation: [b, thetaDim]. */
-  map(xo: tf.Tensor2D, options?: { candidates?: number; seed?: SeedLike }): tf.Tensor2D;
+  map(xo: ObservationsInput, options?: { candidates?: number; seed?: SeedLike }): tf.Tensor2D;
   toConfig(): ModuleConfig;
   dispose(): void;
 }

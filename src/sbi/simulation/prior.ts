@@ -4,6 +4,7 @@
  * The tensor-valued counterpart for flows is `BoxUniform` in `src/distributions/`.
  */
 import { toRandom, type SeedLike } from '../../random.js';
+import { rowCount } from '../../rows.js';
 
 /** Box bounds of a prior's support: low[j] <= theta_j <= high[j]. */
 export interface PriorBounds {
@@ -20,17 +21,6 @@ export interface Prior {
   logProb(thetas: Float64Array, n?: number): Float64Array;
   /** The support's bounding box, when it has one. */
   readonly bounds?: PriorBounds;
-}
-
-/** The row count of a row-major n x dim array, checked (n inferred when omitted). */
-export function rowCount(fn: string, values: Float64Array, dim: number, n?: number): number {
-  const rows = n ?? values.length / dim;
-  if (!Number.isInteger(rows) || rows < 0 || values.length !== rows * dim) {
-    throw new Error(
-      `${fn}: expected a Float64Array of n x ${dim} = ${n === undefined ? 'n' : n} x ${dim} values (row-major); received length ${values.length}`,
-    );
-  }
-  return rows;
 }
 
 /**

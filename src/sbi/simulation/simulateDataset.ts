@@ -19,7 +19,8 @@
  */
 import { Random, type SeedLike } from '../../random.js';
 import { isSimulator, type Simulator, type SimulatorModuleRef } from './simulator.js';
-import { rowCount, type Prior } from './prior.js';
+import type { Prior } from './prior.js';
+import { rowCount } from '../../rows.js';
 import { loadSimulator } from './loadSimulator.js';
 import { runChunk, type ChunkResult } from './runChunk.js';
 import { dropFailed } from './dropFailed.js';

@@ -7,7 +7,7 @@
  * or spreading it over worker threads gives exactly the same numbers (see `simulateDataset`).
  */
 import { deriveSeed } from './simulationStreams.js';
-import { rowCount } from './prior.js';
+import { rowCount } from '../../rows.js';
 
 /**
  * Where worker threads find a simulator: an ES module URL (e.g. `import.meta.url`, or
