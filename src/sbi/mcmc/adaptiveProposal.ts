@@ -13,27 +13,9 @@
  * (pseudo-marginal) Metropolis-Hastings chain.
  */
 import type { ParticleRng } from './stateSpace.js';
+import { cholesky } from '../../cholesky.js';
 
-/**
- * Lower Cholesky factor of a symmetric d x d matrix (row-major); null when it is not positive
- * definite.
- */
-export function cholesky(a: ArrayLike<number>, d: number): Float64Array | null {
-  const L = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * d + j];
-      for (let k = 0; k < j; k++) s -= L[i * d + k] * L[j * d + k];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        L[i * d + i] = Math.sqrt(s);
-      } else {
-        L[i * d + j] = s / L[j * d + j];
-      }
-    }
-  }
-  return L;
-}
+export { cholesky } from '../../cholesky.js';
 
 /**
  * Gaussian random-walk proposal whose covariance adapts to the chain's history during burn-in
