@@ -15,6 +15,8 @@ const LOG_2PI = Math.log(2 * Math.PI);
 export class GaussianPrior implements Prior {
   readonly dim: number;
   readonly mean: readonly number[];
+  /** Unbounded support: no box (so `trainNPE({ bounds: prior.bounds })` trains without the Box map). */
+  readonly bounds: undefined = undefined;
   /** Lower Cholesky factor of the covariance, row-major d x d. */
   private readonly L: Float64Array;
   private readonly logNorm: number;

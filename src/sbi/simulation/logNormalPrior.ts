@@ -15,6 +15,8 @@ export class LogNormalPrior implements Prior {
   readonly dim: number;
   readonly mu: readonly number[];
   readonly sigma: readonly number[];
+  /** Unbounded support: no box (so `trainNPE({ bounds: prior.bounds })` trains without the Box map). */
+  readonly bounds: undefined = undefined;
 
   constructor(mu: readonly number[], sigma: readonly number[]) {
     if (mu.length === 0 || sigma.length !== mu.length) throw new Error(`LogNormalPrior: mu and sigma must be non-empty and of the same length; received ${mu.length} and ${sigma.length}`);
