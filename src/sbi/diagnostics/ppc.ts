@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { toRandom, type SeedLike } from '../../random.js';
 import { isSimulator, type Simulator } from '../simulation/simulator.js';
 import { readRows, type RowsInput } from '../../rows.js';
+import { quantileSorted } from '../../quantile.js';
 
 /** A batched simulator callback: n parameter rows (row-major n × thetaDim) → n output rows (n × xDim). */
 export type BatchSimulate = (thetas: Float64Array, n: number, seed: number) => ArrayLike<number>;
@@ -62,14 +63,6 @@ export interface PpcResult {
 
 /** Posterior draws for one observation: [S, thetaDim], or a posterior's [1, S, thetaDim] sample. */
 export type PosteriorSamplesInput = RowsInput | tf.Tensor3D;
-
-function quantileSorted(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /**
  * Posterior predictive check of the observation xo: simulates one replicate per posterior draw

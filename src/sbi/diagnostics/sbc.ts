@@ -7,6 +7,9 @@
  * and a Kolmogorov-Smirnov test on the normalised ranks, with a Bonferroni correction.
  */
 import { toRandom, type SeedLike } from '../../random.js';
+import { defaultSbcBins } from './sbcBins.js';
+
+export { defaultSbcBins };
 import { chiSquareSurvival, ksTestUniform } from './statistics.js';
 import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
 import type { RowsInput } from '../../rows.js';
@@ -67,16 +70,6 @@ export interface SbcResult {
   note: string;
   /** Entries (i, j) where θ_ij tied with some draw in float32 (broken uniformly at random). */
   ties: number;
-}
-
-/** About n / 20 bins in [4, 30] (at most L + 1), a divisor of L + 1 within a factor 1.5 if any. */
-export function defaultSbcBins(n: number, L: number): number {
-  const target = Math.min(L + 1, Math.max(4, Math.min(30, Math.round(n / 20))));
-  let best = target;
-  for (let b = Math.ceil(target / 1.5); b <= Math.min(L + 1, Math.floor(target * 1.5)); b++) {
-    if ((L + 1) % b === 0 && (best === target || Math.abs(b - target) < Math.abs(best - target))) best = b;
-  }
-  return (L + 1) % target === 0 ? target : best;
 }
 
 /**

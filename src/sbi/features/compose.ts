@@ -6,21 +6,34 @@
 import { moduleFromConfig, registerModule, type ModuleConfig } from '../../io/registry.js';
 import { FeatureModule } from './featureModule.js';
 
-/** f_k(... f_1(x)): each module's output width must be the next one's input width. */
-export class FeatureChain extends FeatureModule {
-  readonly inputDim: number;
-  readonly outputDim: number;
+/** What both compositions share: the child modules, registered in order, and their config. */
+abstract class FeatureComposition extends FeatureModule {
   readonly modules: FeatureModule[];
 
-  constructor(modules: FeatureModule[]) {
+  /** `type` is the registered name (explicit: class names do not survive minification). */
+  constructor(private readonly type: 'FeatureChain' | 'FeatureConcat', modules: FeatureModule[]) {
     super();
-    if (modules.length === 0) throw new Error('FeatureChain: needs at least one feature module; received none');
+    if (modules.length === 0) throw new Error(`${type}: needs at least one feature module; received none`);
+    this.modules = modules.map((m, k) => this.addModule(`${k}`, m));
+  }
+
+  toConfig(): ModuleConfig {
+    return { type: this.type, modules: this.modules.map((m) => m.toConfig()) };
+  }
+}
+
+/** f_k(... f_1(x)): each module's output width must be the next one's input width. */
+export class FeatureChain extends FeatureComposition {
+  readonly inputDim: number;
+  readonly outputDim: number;
+
+  constructor(modules: FeatureModule[]) {
+    super('FeatureChain', modules);
     modules.forEach((m, k) => {
       if (k > 0 && m.inputDim !== modules[k - 1].outputDim) {
         throw new Error(`FeatureChain: module ${k} takes width ${m.inputDim} but module ${k - 1} gives ${modules[k - 1].outputDim}`);
       }
     });
-    this.modules = modules.map((m, k) => this.addModule(`${k}`, m));
     this.inputDim = modules[0].inputDim;
     this.outputDim = modules[modules.length - 1].outputDim;
   }
@@ -28,25 +41,18 @@ export class FeatureChain extends FeatureModule {
   transformRows(values: Float64Array, n: number): Float64Array {
     return this.modules.reduce((v, m) => m.transformRows(v, n), values);
   }
-
-  toConfig(): ModuleConfig {
-    return { type: 'FeatureChain', modules: this.modules.map((m) => m.toConfig()) };
-  }
 }
 
 /** [f_1(x), ..., f_k(x)] side by side: every module takes the same input width. */
-export class FeatureConcat extends FeatureModule {
+export class FeatureConcat extends FeatureComposition {
   readonly inputDim: number;
   readonly outputDim: number;
-  readonly modules: FeatureModule[];
 
   constructor(modules: FeatureModule[]) {
-    super();
-    if (modules.length === 0) throw new Error('FeatureConcat: needs at least one feature module; received none');
+    super('FeatureConcat', modules);
     modules.forEach((m, k) => {
       if (m.inputDim !== modules[0].inputDim) throw new Error(`FeatureConcat: module ${k} takes width ${m.inputDim} but module 0 takes ${modules[0].inputDim}`);
     });
-    this.modules = modules.map((m, k) => this.addModule(`${k}`, m));
     this.inputDim = modules[0].inputDim;
     this.outputDim = modules.reduce((s, m) => s + m.outputDim, 0);
   }
@@ -65,10 +71,6 @@ export class FeatureConcat extends FeatureModule {
       col += m.outputDim;
     }
     return out;
-  }
-
-  toConfig(): ModuleConfig {
-    return { type: 'FeatureConcat', modules: this.modules.map((m) => m.toConfig()) };
   }
 }
 

@@ -25,6 +25,7 @@
  * draws, or all draws equal.
  */
 import { autocovariance } from './autocovariance.js';
+import { quantileSorted } from '../../quantile.js';
 
 /** Check equal lengths and copy into Float64Arrays; null when a diagnostic is undefined. */
 function prepare(fn: string, chains: readonly ArrayLike<number>[]): Float64Array[] | null {
@@ -68,13 +69,6 @@ function variance(x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += (x[i] - m) * (x[i] - m);
   return s / (x.length - 1);
-}
-
-/** Sample quantile of sorted values, R's type 7 (linear interpolation of order statistics). */
-function quantileSorted(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
 }
 
 function pooledSorted(chains: Float64Array[]): Float64Array {
@@ -248,12 +242,27 @@ export function essTail(chains: readonly ArrayLike<number>[]): number {
   return out;
 }
 
-export interface DrawSummary {
+/** Mean, standard deviation and 5/50/95% quantiles of one quantity. */
+export interface ColumnSummary {
   mean: number;
   sd: number;
   q05: number;
   q50: number;
   q95: number;
+}
+
+/** {@link ColumnSummary} of sorted values (sd with the n - 1 divisor; quantiles of type 7). */
+export function summarizeSorted(sorted: Float64Array): ColumnSummary {
+  return {
+    mean: mean(sorted),
+    sd: Math.sqrt(variance(sorted)),
+    q05: quantileSorted(sorted, 0.05),
+    q50: quantileSorted(sorted, 0.5),
+    q95: quantileSorted(sorted, 0.95),
+  };
+}
+
+export interface DrawSummary extends ColumnSummary {
   rhat: number;
   essBulk: number;
   essTail: number;
@@ -275,14 +284,8 @@ export function summarizeDraws(chains: readonly Float64Array[], d: number): Draw
   const out: DrawSummary[] = [];
   for (let j = 0; j < d; j++) {
     const cols = chains.map((c) => drawColumn(c, d, j));
-    const sorted = pooledSorted(cols);
-    const m = mean(sorted);
     out.push({
-      mean: m,
-      sd: Math.sqrt(variance(sorted)),
-      q05: quantileSorted(sorted, 0.05),
-      q50: quantileSorted(sorted, 0.5),
-      q95: quantileSorted(sorted, 0.95),
+      ...summarizeSorted(pooledSorted(cols)),
       rhat: rhat(cols),
       essBulk: essBulk(cols),
       essTail: essTail(cols),

@@ -132,7 +132,7 @@ export interface PmmhResult {
 }
 
 /** One PMMH chain: its stream, filter, proposal and current state. */
-class Chain {
+class PmmhChain {
   readonly theta: Float64Array;
   readonly proposed: Float64Array;
   logPrior = -Infinity;
@@ -276,11 +276,11 @@ export function pmmh(options: PmmhOptions): PmmhResult {
     throw new Error(`${fn}: initial must give one point per chain (${nChains}); received ${(initial as readonly ArrayLike<number>[]).length}`);
   }
 
-  const chains: Chain[] = [];
+  const chains: PmmhChain[] = [];
   for (let c = 0; c < nChains; c++) {
     const rng = new Xoshiro128(seed, c + 1);
     const filter = new BootstrapParticleFilter(model, observed, { particles, resampleThreshold });
-    const chain = new Chain(rng, new AdaptiveRandomWalk(cov0, d, eps, options.proposal?.scale), prior, filter, d);
+    const chain = new PmmhChain(rng, new AdaptiveRandomWalk(cov0, d, eps, options.proposal?.scale), prior, filter, d);
     if (initial !== undefined) {
       const point = perChainInitial ? (initial as readonly ArrayLike<number>[])[c] : (initial as ArrayLike<number>);
       if (point.length !== d) throw new Error(`${fn}: an initial point must have ${d} values; received ${point.length}`);
