@@ -6,9 +6,9 @@
  * Tensors are batch-first, `[batch, dim]`.
  *
  * This root entry runs in any JavaScript runtime: nothing in its import graph uses a Node
- * built-in (test/entries.test.ts bundles it for a browser). Node-only helpers (files, worker
+ * built-in (test/entries/bundles.test.ts bundles it for a browser). Node-only helpers (files, worker
  * threads, progress bars, PNG output) are in `flowsbi/node`; the Ricker model is the plug-in
- * `flowsbi/ricker` (simulators/ricker/), which the core never imports.
+ * `flowsbi/ricker`, which the core never imports.
  */
 export * from './backend/index.js';
 export { installWasmFastPaths, wasmFastPathsInstalled } from './backend/wasmMatMul.js';
