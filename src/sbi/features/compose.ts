@@ -6,15 +6,25 @@
 import { moduleFromConfig, registerModule, type ModuleConfig } from '../../io/registry.js';
 import { FeatureModule } from './featureModule.js';
 
-/** What both compositions share: the child modules, registered in order, and their config. */
+/**
+ * What both compositions share: the child modules (checked by `mismatch`, which describes what is
+ * wrong with module k or returns null), registered in order, the input width of the first, and the
+ * config.
+ */
 abstract class FeatureComposition extends FeatureModule {
   readonly modules: FeatureModule[];
+  readonly inputDim: number;
 
   /** `type` is the registered name (explicit: class names do not survive minification). */
-  constructor(private readonly type: 'FeatureChain' | 'FeatureConcat', modules: FeatureModule[]) {
+  constructor(private readonly type: 'FeatureChain' | 'FeatureConcat', modules: FeatureModule[], mismatch: (k: number) => string | null) {
     super();
     if (modules.length === 0) throw new Error(`${type}: needs at least one feature module; received none`);
+    modules.forEach((_, k) => {
+      const problem = mismatch(k);
+      if (problem) throw new Error(`${type}: ${problem}`);
+    });
     this.modules = modules.map((m, k) => this.addModule(`${k}`, m));
+    this.inputDim = modules[0].inputDim;
   }
 
   toConfig(): ModuleConfig {
@@ -24,17 +34,12 @@ abstract class FeatureComposition extends FeatureModule {
 
 /** f_k(... f_1(x)): each module's output width must be the next one's input width. */
 export class FeatureChain extends FeatureComposition {
-  readonly inputDim: number;
   readonly outputDim: number;
 
   constructor(modules: FeatureModule[]) {
-    super('FeatureChain', modules);
-    modules.forEach((m, k) => {
-      if (k > 0 && m.inputDim !== modules[k - 1].outputDim) {
-        throw new Error(`FeatureChain: module ${k} takes width ${m.inputDim} but module ${k - 1} gives ${modules[k - 1].outputDim}`);
-      }
-    });
-    this.inputDim = modules[0].inputDim;
+    super('FeatureChain', modules, (k) =>
+      k > 0 && modules[k].inputDim !== modules[k - 1].outputDim ? `module ${k} takes width ${modules[k].inputDim} but module ${k - 1} gives ${modules[k - 1].outputDim}` : null,
+    );
     this.outputDim = modules[modules.length - 1].outputDim;
   }
 
@@ -45,15 +50,12 @@ export class FeatureChain extends FeatureComposition {
 
 /** [f_1(x), ..., f_k(x)] side by side: every module takes the same input width. */
 export class FeatureConcat extends FeatureComposition {
-  readonly inputDim: number;
   readonly outputDim: number;
 
   constructor(modules: FeatureModule[]) {
-    super('FeatureConcat', modules);
-    modules.forEach((m, k) => {
-      if (m.inputDim !== modules[0].inputDim) throw new Error(`FeatureConcat: module ${k} takes width ${m.inputDim} but module 0 takes ${modules[0].inputDim}`);
-    });
-    this.inputDim = modules[0].inputDim;
+    super('FeatureConcat', modules, (k) =>
+      modules[k].inputDim !== modules[0].inputDim ? `module ${k} takes width ${modules[k].inputDim} but module 0 takes ${modules[0].inputDim}` : null,
+    );
     this.outputDim = modules.reduce((s, m) => s + m.outputDim, 0);
   }
 
