@@ -84,6 +84,21 @@ export function selectRows<T extends Float32Array | Float64Array>(values: T, wid
   return out;
 }
 
+/** True for a flat array of numbers (not rows, not a tensor, not `{ values, width }`). */
+export function isFlat(input: RowsInput | ArrayLike<number>): input is ArrayLike<number> {
+  return !(input instanceof tf.Tensor) && !isRows(input) && !(Array.isArray(input) && input.length > 0 && typeof input[0] === 'object');
+}
+
+/**
+ * {@link readRows}, also for a flat row-major array, whose width is then required (`dimName`
+ * names the option that gives it, for the error).
+ */
+export function readRowsOrFlat(where: string, name: string, dimName: string, input: RowsInput | ArrayLike<number>, width?: number, options: { allowEmpty?: boolean } = {}): CheckedRows {
+  if (!isFlat(input)) return readRows(where, name, input, width, options);
+  if (!width) throw new Error(`${where}: ${name} is flat, so ${dimName} is required`);
+  return readRows(where, name, { values: input, width }, width, options);
+}
+
 /**
  * Run `fn` on rows as a [rows, width] tensor: a tensor is passed as it is; an array of rows,
  * `{ values, width }` or a flat array (rows of `width` values, one row when it has `width`) is
@@ -91,9 +106,7 @@ export function selectRows<T extends Float32Array | Float64Array>(values: T, wid
  */
 export function withTensor2D<T>(where: string, name: string, input: RowsInput | ArrayLike<number>, width: number, fn: (t: tf.Tensor2D) => T): T {
   if (input instanceof tf.Tensor) return fn(input as tf.Tensor2D);
-  const flat = !isRows(input) && !(Array.isArray(input) && input.length > 0 && typeof input[0] === 'object');
-  const rows = readRows(where, name, flat ? { values: input as ArrayLike<number>, width } : (input as RowsInput), width);
-  const t = rowsTensor(rows);
+  const t = rowsTensor(readRowsOrFlat(where, name, 'its width', input, width));
   try {
     return fn(t);
   } finally {

@@ -161,7 +161,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
     }
 
     const table = summarize(samples, names);
-    summary.posteriorSamples = { count: samples.length / 3, table };
+    summary.posteriorSamples = { count: samples.length / RICKER_PARAM_NAMES.length, table };
     await out.write('posterior_samples.csv', toCsv(CSV_HEADER, samples));
     if (o.figures !== false) {
       // The plotting stack (vega, resvg) loads only when figures are written: 0.6 s of start-up.
@@ -210,8 +210,7 @@ function samplePosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, ob
 
 function runABC(thetas: Float64Array, ys: Float64Array, n: number, T: number, observation: number[], k: number): Float64Array {
   return rejectionABC({
-    thetas,
-    thetaDim: 3,
+    thetas: { values: thetas, width: RICKER_PARAM_NAMES.length },
     summaries: rickerSummaries(ys, n, T),
     summaryDim: RICKER_SUMMARY_COUNT,
     observed: rickerSummaries(Float64Array.from(observation), 1, T),
@@ -248,7 +247,7 @@ async function runPmmh(o: RickerPipelineOptions) {
 /** SBC and expected coverage on fresh simulations (not used for training). */
 async function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: number) {
   const sim = await simulate(o, o.calibrationSimulations, o.seed + 100, 'calibration');
-  const thetas = { values: sim.thetas, width: 3 };
+  const thetas = { values: sim.thetas, width: RICKER_PARAM_NAMES.length };
   const xs = { values: sim.xs, width: T }; // raw series: the posterior computes its features
   const names = [...RICKER_PARAM_NAMES];
   const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: o.seed + 101, names });

@@ -9,7 +9,7 @@ import { nsf } from '../../flows/nsf.js';
 import { Standardize } from '../../nn/standardize.js';
 import { embeddingDims, type Embedding } from '../../nn/embedding.js';
 import { fit, type FitOptions, type FitResult } from '../../train/fit.js';
-import { isRows, readRows, selectRows, type CheckedRows, type Rows, type RowsInput } from '../../rows.js';
+import { readRowsOrFlat, selectRows, type CheckedRows, type Rows, type RowsInput } from '../../rows.js';
 import type { PriorBounds } from '../simulation/prior.js';
 import type { FeatureModule } from '../features/featureModule.js';
 import { toRandom, type SeedLike } from '../../random.js';
@@ -58,13 +58,9 @@ export interface NPEResult {
   history: FitResult;
 }
 
-/** Rows in float32 (what training uses), from any accepted form; a flat array needs its width. */
-function readTrainingRows(where: string, name: string, dimName: string, v: RowsInput | ArrayLike<number> | undefined, width?: number): CheckedRows {
+function readInput(where: string, name: string, dimName: string, v: RowsInput | ArrayLike<number> | undefined, width?: number): CheckedRows {
   if (v === undefined) throw new Error(`${where}: ${name} is required (or pass simulations, the output of simulateDataset)`);
-  const flat = !(v instanceof tf.Tensor) && !isRows(v) && !(Array.isArray(v) && typeof v[0] === 'object');
-  if (flat && !width) throw new Error(`${where}: ${name} is flat, so ${dimName} is required`);
-  const rows = readRows(where, name, flat ? { values: v as ArrayLike<number>, width: width! } : (v as RowsInput), width);
-  return rows;
+  return readRowsOrFlat(where, name, dimName, v, width);
 }
 
 /**
@@ -89,11 +85,11 @@ export function trainNPE(options: NPEOptions): NPEResult {
   const where = 'trainNPE';
   const sims = options.simulations;
   const theta = sims
-    ? readTrainingRows(where, 'simulations.thetas', 'simulations.thetaDim', sims.thetas, sims.thetaDim)
-    : readTrainingRows(where, 'thetas', 'thetaDim', options.thetas, options.thetaDim);
+    ? readInput(where, 'simulations.thetas', 'simulations.thetaDim', sims.thetas, sims.thetaDim)
+    : readInput(where, 'thetas', 'thetaDim', options.thetas, options.thetaDim);
   const rawX = sims
-    ? readTrainingRows(where, 'simulations.xs', 'simulations.outputDim', sims.xs, sims.outputDim)
-    : readTrainingRows(where, 'xs', 'xDim', options.xs, options.xDim);
+    ? readInput(where, 'simulations.xs', 'simulations.outputDim', sims.xs, sims.outputDim)
+    : readInput(where, 'xs', 'xDim', options.xs, options.xDim);
   if (rawX.rows !== theta.rows) {
     throw new Error(`${where}: thetas and xs must have the same number of rows; received ${theta.rows} and ${rawX.rows}`);
   }
