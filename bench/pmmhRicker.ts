@@ -1,8 +1,8 @@
 /**
  * The exact reference posterior of the Ricker model by particle marginal Metropolis-Hastings
- * (src/sbi/pmmh.ts, bootstrap particle filter on simulators/rickerStateSpace.ts), for the
+ * (src/sbi/mcmc/pmmh.ts, bootstrap particle filter on simulators/ricker/stateSpace.ts), for the
  * simulation-based-inference benchmark: one observation of T = 50 counts simulated by
- * simulators/ricker.ts at theta = (log r, sigma, phi) = (3.8, 0.3, 10) with stream (obsSeed, 0),
+ * simulators/ricker/ricker.ts at theta = (log r, sigma, phi) = (3.8, 0.3, 10) with stream (obsSeed, 0),
  * Wood's uniform prior, 4 chains. Prints the observation, the particle count (tuned during
  * burn-in), acceptance rates, R-hat, bulk and tail ESS, posterior means and sds, and wall time,
  * and whether R-hat < 1.01 and bulk ESS >= 400 hold for every parameter.

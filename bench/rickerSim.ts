@@ -1,5 +1,5 @@
 /**
- * Throughput of the Ricker simulator (simulators/ricker.ts, T = 50) in simulations per second:
+ * Throughput of the Ricker simulator (simulators/ricker/ricker.ts, T = 50) in simulations per second:
  * TypeScript on one thread, TypeScript on every core through `simulateDataset` worker threads,
  * and the C reference bench/ricker.c (gcc -O2, same algorithms) on one core. The worker run
  * simulates 4x as many series, so that each worker's JIT warm-up (about 50 ms, paid once per

@@ -17,7 +17,7 @@ import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
 import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
-import '../sbi/npe/ensemble.js'; // registers NPEEnsemble for loadModel
+import '../sbi/npe/ensemble.js'; // registers PosteriorEnsemble for loadModel
 import { loadModel } from '../node/files.js';
 import { serializeModule } from '../io/format.js';
 import { epochProgress } from '../node/epochProgress.js';

@@ -17,7 +17,7 @@
 
 /**
  * The random numbers a model may draw. Both the library stream `Random` (src/random.ts) and the
- * fast simulator stream `Xoshiro128` (src/sbi/stream.ts) satisfy it; the particle filter passes an
+ * fast simulator stream `Xoshiro128` (src/sbi/simulation/simulationStreams.ts) satisfy it; the particle filter passes an
  * `Xoshiro128`.
  */
 export interface ParticleRng {

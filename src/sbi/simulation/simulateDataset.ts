@@ -12,7 +12,7 @@
  * Workers: this module is runtime-neutral (it loads in a browser) and runs every simulation on the
  * calling thread, yielding to the event loop between chunks, unless a {@link ParallelRunner} is
  * given. The `flowsbi/node` entry's `simulateDataset` passes Node's worker-thread runner
- * (workerPool.ts). Functions cannot be sent to worker threads, so a simulator runs in workers only
+ * (src/node/workerPool.ts). Functions cannot be sent to worker threads, so a simulator runs in workers only
  * when it can be rebuilt there from a module URL and an export name: pass `{ module, export,
  * options }` or a simulator with a `workerRef` (the Ricker simulator has one). Other simulators
  * (closures) run on the main thread.
