@@ -9,6 +9,7 @@
  *   embedding (a 1-D convolutional network);
  * - 'both': summaries followed by the transformed series, each block with its own embedding.
  */
+import * as tf from '@tensorflow/tfjs';
 import { FeatureChain, FeatureConcat } from '../../src/sbi/features/compose.js';
 import { PointwiseFeatures } from '../../src/sbi/features/pointwise.js';
 import { SeriesSummaries } from '../../src/sbi/features/seriesSummaries.js';
@@ -53,4 +54,13 @@ export function rickerFeatures(ys: Float64Array, n: number, T: number, mode: Ric
   } finally {
     module.dispose();
   }
+}
+
+/**
+ * The features of observed series as a tensor ([series, width]), for posteriors saved before
+ * feature modules existed (they take features); a current posterior takes the raw series itself.
+ */
+export function rickerObservationFeatures(mode: RickerFeatureMode, ys: number[][], T: number): tf.Tensor2D {
+  const f = rickerFeatures(Float64Array.from(ys.flat()), ys.length, T, mode);
+  return tf.tensor2d(Float32Array.from(f.values), [ys.length, f.width]);
 }

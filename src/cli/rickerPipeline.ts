@@ -6,7 +6,7 @@
  * reuses a saved posterior and only samples.
  */
 import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker/ricker.js';
-import { rickerFeatures, type RickerFeatureMode } from '../../simulators/ricker/features.js';
+import { rickerObservationFeatures, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
 import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../node/simulateDataset.js';
@@ -201,8 +201,9 @@ async function simulate(o: RickerPipelineOptions, n: number, seed: number, label
  * in its metadata.
  */
 function samplePosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, observation: number[], n: number, seed: number): Float64Array {
-  const x = posterior.features ? [observation] : { values: rickerFeatures(Float64Array.from(observation), 1, observation.length, mode).values, width: posterior.xDim };
-  const draws = posterior.sample(x, n, seed);
+  const legacy = posterior.features ? null : rickerObservationFeatures(mode, [observation], observation.length);
+  const draws = posterior.sample(legacy ?? [observation], n, seed);
+  legacy?.dispose();
   const values = Float64Array.from(draws.dataSync());
   draws.dispose();
   return values;
