@@ -7,7 +7,7 @@
 import { toRandom, type SeedLike } from '../../random.js';
 import { rowCount } from '../../rows.js';
 import { cholesky } from '../../cholesky.js';
-import type { Prior } from './prior.js';
+import { checkDrawCount, type Prior } from './prior.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -44,7 +44,7 @@ export class GaussianPrior implements Prior {
   }
 
   sample(n: number, seed?: SeedLike): Float64Array {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`GaussianPrior.sample: n must be a non-negative integer; received ${n}`);
+    checkDrawCount('GaussianPrior.sample', n);
     const random = toRandom(seed);
     const d = this.dim;
     const out = new Float64Array(n * d);

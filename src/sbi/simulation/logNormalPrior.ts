@@ -6,7 +6,7 @@
  */
 import { toRandom, type SeedLike } from '../../random.js';
 import { rowCount } from '../../rows.js';
-import type { Prior } from './prior.js';
+import { checkDrawCount, type Prior } from './prior.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -29,7 +29,7 @@ export class LogNormalPrior implements Prior {
   }
 
   sample(n: number, seed?: SeedLike): Float64Array {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`LogNormalPrior.sample: n must be a non-negative integer; received ${n}`);
+    checkDrawCount('LogNormalPrior.sample', n);
     const random = toRandom(seed);
     const out = new Float64Array(n * this.dim);
     for (let i = 0; i < out.length; i++) {

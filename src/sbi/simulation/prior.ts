@@ -23,6 +23,12 @@ export interface Prior {
   readonly bounds?: PriorBounds;
 }
 
+/** The checked draw count of a prior's `sample` (a non-negative integer). */
+export function checkDrawCount(where: string, n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${where}: n must be a non-negative integer; received ${n}`);
+  return n;
+}
+
 /**
  * Independent uniforms on the box prod_j [low_j, high_j] (sbi's `BoxUniform`):
  * log p(theta) = -sum_j log(high_j - low_j) inside the closed box, -Infinity outside;
@@ -48,7 +54,7 @@ export class UniformPrior implements Prior {
   }
 
   sample(n: number, seed?: SeedLike): Float64Array {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`UniformPrior.sample: n must be a non-negative integer; received ${n}`);
+    checkDrawCount('UniformPrior.sample', n);
     const random = toRandom(seed);
     const { low, high } = this.bounds;
     const out = new Float64Array(n * this.dim);

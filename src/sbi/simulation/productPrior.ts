@@ -6,7 +6,7 @@
  */
 import { toRandom, type SeedLike } from '../../random.js';
 import { rowCount } from '../../rows.js';
-import type { Prior, PriorBounds } from './prior.js';
+import { checkDrawCount, type Prior, type PriorBounds } from './prior.js';
 
 /** The joint of independent priors; parameters are the parts' parameters side by side. */
 export class ProductPrior implements Prior {
@@ -24,7 +24,7 @@ export class ProductPrior implements Prior {
   }
 
   sample(n: number, seed?: SeedLike): Float64Array {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`ProductPrior.sample: n must be a non-negative integer; received ${n}`);
+    checkDrawCount('ProductPrior.sample', n);
     const random = toRandom(seed);
     const out = new Float64Array(n * this.dim);
     let col = 0;
