@@ -20,7 +20,7 @@
 import { Random, type SeedLike } from '../../random.js';
 import { isSimulator, type Simulator, type SimulatorModuleRef } from './simulator.js';
 import type { Prior } from './prior.js';
-import { rowCount } from '../../rows.js';
+import { readRows, rowCount, type RowsInput } from '../../rows.js';
 import { loadSimulator } from './loadSimulator.js';
 import { runChunk, type ChunkResult } from './runChunk.js';
 import { dropFailed } from './dropFailed.js';
@@ -31,8 +31,8 @@ export interface SimulateDatasetOptions {
   simulator: Simulator | SimulatorModuleRef;
   /** Draw n parameter vectors from this prior (unless thetas is given). */
   prior?: Pick<Prior, 'dim' | 'sample'>;
-  /** Parameters to simulate, row-major n x thetaDim. */
-  thetas?: Float64Array;
+  /** Parameters to simulate: a row-major n x thetaDim Float64Array, or rows in any `RowsInput` form. */
+  thetas?: Float64Array | RowsInput;
   /** Number of simulations (required with a prior; checked against thetas when both are given). */
   n?: number;
   /** Same seed, same dataset. A number is used as is (a non-negative integer); default: fresh. */
@@ -99,8 +99,13 @@ function workerMode(requested: number | 'auto' | undefined, canUseWorkers: boole
 function resolveThetas(options: SimulateDatasetOptions, d: number, seed: number): Float64Array {
   const { prior, n } = options;
   if (options.thetas !== undefined) {
-    rowCount('simulateDataset (thetas)', options.thetas, d, n);
-    return options.thetas;
+    if (options.thetas instanceof Float64Array) {
+      rowCount('simulateDataset (thetas)', options.thetas, d, n);
+      return options.thetas;
+    }
+    const rows = readRows('simulateDataset', 'thetas', options.thetas, d, { allowEmpty: true });
+    if (n !== undefined && rows.rows !== n) throw new Error(`simulateDataset: thetas has ${rows.rows} rows but n is ${n}`);
+    return rows.values;
   }
   if (prior === undefined) throw new Error('simulateDataset: give either prior (with n) or thetas; received neither');
   if (prior.dim !== d) throw new Error(`simulateDataset: prior.dim must equal the simulator's thetaDim ${d}; received ${prior.dim}`);

@@ -101,4 +101,13 @@ describe('UniformPrior', () => {
     expect(() => new UniformPrior([0, 1], [1, 1])).toThrow(/UniformPrior: need finite low < high in every dimension; dimension 1 has \[1, 1\]/);
     expect(() => prior.logProb(new Float64Array(4))).toThrow(/UniformPrior.logProb: expected a Float64Array of n x 3/);
   });
+
+  it('takes thetas as rows (number[][] or { values, width }) as well as a Float64Array', async () => {
+    const sim = ricker({ T: 10 });
+    const rows = [[3.8, 0.3, 10], [4.2, 0.1, 6]];
+    const fromArray = await simulateDataset({ simulator: sim, thetas: Float64Array.from(rows.flat()), seed: 4, workers: 0 });
+    const fromRows = await simulateDataset({ simulator: sim, thetas: rows, seed: 4, workers: 0 });
+    expect(Array.from(fromRows.xs)).toEqual(Array.from(fromArray.xs));
+    await expect(simulateDataset({ simulator: sim, thetas: [[3.8, 0.3]], seed: 4 })).rejects.toThrow(/simulateDataset: thetas must have width 3; received width 2/);
+  });
 });
