@@ -78,16 +78,15 @@ for (const backend of ['wasm', 'webgl']) {
 }
 
 // Node: the same posterior file, the same 2 000 draws for a series.
-const { loadModel } = await import('../src/io/files.js');
-const { rickerObservationFeatures } = await import('../src/sbi/rickerNPE.js');
-const { ricker } = await import('../simulators/ricker.js');
+const { loadModel } = await import('../src/node/files.js');
+const { ricker } = await import('../simulators/ricker/index.js');
 const tf = await import('@tensorflow/tfjs');
-const { module: posterior, metadata } = await loadModel<import('../src/sbi/posterior.js').NeuralPosterior & import('../src/module.js').Module>(path.join(REPO_ROOT, 'web/public/data/ricker/posterior.json'));
+const { module: posterior } = await loadModel<import('../src/sbi/npe/types.js').NeuralPosterior & import('../src/module.js').Module>(path.join(REPO_ROOT, 'web/public/data/ricker/posterior.json'));
 const nodeSampling: number[] = [];
 for (let i = 0; i < flags.clicks; i++) {
   const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.8, 0.3, 10]), 1, i + 1));
   const t0 = performance.now();
-  tf.tidy(() => posterior.sample(rickerObservationFeatures(metadata.features as 'both', [series], 50), 2000, 1).dataSync());
+  tf.tidy(() => posterior.sample([series], 2000, 1).dataSync());
   nodeSampling.push(performance.now() - t0);
 }
 rows.push(['Ricker: posterior sampling (2 000 samples)', 'Node wasm', `${median(nodeSampling.slice(1)).toFixed(0)} ms`, `first ${nodeSampling[0].toFixed(0)} ms`]);

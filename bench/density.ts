@@ -12,13 +12,13 @@ import { ready } from '../src/backend/index.js';
 import { maf } from '../src/flows/builders.js';
 import { nsf } from '../src/flows/nsf.js';
 import type { Flow } from '../src/flows/flow.js';
-import { Banana2D, GaussianMixture2D } from '../src/datasets/toy2d.js';
+import { Banana2D, GaussianMixture2D } from '../src/data/toy2d.js';
 import { fitFlow } from '../src/train/fitFlow.js';
 import { fitVariational, estimateLogZ } from '../src/train/variational.js';
 import { TrainingLoop } from '../src/train/loop.js';
 import { deserializeModule, serializeModule } from '../src/io/format.js';
 import { withoutValidation } from '../src/validation.js';
-import { epochProgress } from '../src/train/epochProgress.js';
+import { epochProgress } from '../src/node/epochProgress.js';
 
 const quick = process.argv.includes('--quick');
 await ready();

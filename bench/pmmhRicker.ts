@@ -1,8 +1,8 @@
 /**
  * The exact reference posterior of the Ricker model by particle marginal Metropolis-Hastings
- * (src/sbi/pmmh.ts, bootstrap particle filter on simulators/rickerStateSpace.ts), for the
+ * (src/sbi/mcmc/pmmh.ts, bootstrap particle filter on simulators/ricker/stateSpace.ts), for the
  * simulation-based-inference benchmark: one observation of T = 50 counts simulated by
- * simulators/ricker.ts at theta = (log r, sigma, phi) = (3.8, 0.3, 10) with stream (obsSeed, 0),
+ * simulators/ricker/ricker.ts at theta = (log r, sigma, phi) = (3.8, 0.3, 10) with stream (obsSeed, 0),
  * Wood's uniform prior, 4 chains. Prints the observation, the particle count (tuned during
  * burn-in), acceptance rates, R-hat, bulk and tail ESS, posterior means and sds, and wall time,
  * and whether R-hat < 1.01 and bulk ESS >= 400 hold for every parameter.
@@ -20,10 +20,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Ricker, rickerPrior, RICKER_PARAM_NAMES } from '../simulators/ricker.js';
-import { RickerStateSpace } from '../simulators/rickerStateSpace.js';
-import { pmmh, pmmhDraws, type PmmhResult } from '../src/sbi/pmmh.js';
-import { createProgress } from '../src/util/progress.js';
+import { Ricker, rickerPrior, RICKER_PARAM_NAMES } from '../simulators/ricker/ricker.js';
+import { RickerStateSpace } from '../simulators/ricker/stateSpace.js';
+import { pmmh, pmmhDraws, type PmmhResult } from '../src/sbi/mcmc/pmmh.js';
+import { createProgress } from '../src/node/progress.js';
 
 export const RICKER_TRUE_THETA = [3.8, 0.3, 10] as const;
 

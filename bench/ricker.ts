@@ -17,16 +17,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend/index.js';
-import { loadModel } from '../src/io/files.js';
-import type { NPEPosterior } from '../src/sbi/posterior.js';
-import { rickerObservationFeatures } from '../src/sbi/rickerNPE.js';
-import { ricker, rickerPrior } from '../simulators/ricker.js';
-import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../simulators/rickerSummaries.js';
-import { rickerFeatures, type RickerFeatureMode } from '../simulators/rickerFeatures.js';
-import { rickerStateSpace } from '../simulators/rickerStateSpace.js';
-import { simulateDataset } from '../src/sbi/simulateNode.js';
+import { loadModel } from '../src/node/files.js';
+import type { NPEPosterior } from '../src/sbi/npe/posterior.js';
+import { ricker, rickerPrior } from '../simulators/ricker/ricker.js';
+import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../simulators/ricker/summaries.js';
+import { rickerStateSpace } from '../simulators/ricker/stateSpace.js';
+import { simulateDataset } from '../src/node/simulateDataset.js';
 import { rejectionABC } from '../src/sbi/abc.js';
-import { pmmh, pmmhDraws } from '../src/sbi/pmmh.js';
+import { pmmh, pmmhDraws } from '../src/sbi/mcmc/pmmh.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
 import { BUILT_IN_SEED } from '../src/cli/rickerObservation.js';
 
@@ -80,7 +78,7 @@ report('--posterior: 2 000 samples for a new observation, start-up included (s)'
 
 await ready({ quiet: true });
 const { module: posterior, metadata } = await loadModel<NPEPosterior>(path.join(dir, 'posterior.json'));
-const mode = metadata.features as RickerFeatureMode;
+void metadata;
 const sims = await simulateDataset({ simulator: ricker({ T }), prior: rickerPrior(), n: simulations, seed: summary.seed, workers: 0 });
 const summaries = rickerSummaries(sims.xs, sims.n, T);
 const npeScores: number[] = [];
@@ -88,7 +86,7 @@ const abcScores: number[] = [];
 for (const [k, y] of observations.entries()) {
   const reference = pmmh({ model: rickerStateSpace(), observed: y, prior: rickerPrior(), chains: 4, iterations: quick ? 1000 : 8000, seed: 7 + k });
   const refDraws = pmmhDraws(reference, 2000);
-  const draws = tf.tidy(() => posterior.sample(rickerObservationFeatures(mode, [y], T), 2000, 11 + k));
+  const draws = tf.tidy(() => posterior.sample([y], 2000, 11 + k));
   const npe = Float64Array.from(draws.dataSync());
   draws.dispose();
   const abc = rejectionABC({ thetas: sims.thetas, thetaDim: 3, summaries, summaryDim: RICKER_SUMMARY_COUNT, observed: rickerSummaries(Float64Array.from(y), 1, T), k: 200 });
@@ -117,8 +115,8 @@ report('SBC uniformity test passes (1 = yes)', summary.calibration.sbc.pass ? 1 
   // 1 000 draws (ten times the flow passes) are timed for reference.
   for (const [draws, threshold] of [[100, 10], [1000, null]] as const) {
     const t0 = performance.now();
-    const features = rickerFeatures(many.xs, many.n, T, mode);
-    const means = tf.tidy(() => posterior.mean(tf.tensor2d(Float32Array.from(features.values), [many.n, features.width]), draws, 5).arraySync());
+    // The raw series: the posterior's feature module computes the features (timed with the rest).
+    const means = tf.tidy(() => posterior.mean({ values: many.xs, width: T }, draws, 5).arraySync());
     const seconds = (performance.now() - t0) / 1000;
     report(`posterior means for ${means.length} observations in one call (${draws} draws each) (s)`, seconds, threshold);
   }

@@ -1,5 +1,5 @@
 /**
- * Throughput of the Ricker simulator (simulators/ricker.ts, T = 50) in simulations per second:
+ * Throughput of the Ricker simulator (simulators/ricker/ricker.ts, T = 50) in simulations per second:
  * TypeScript on one thread, TypeScript on every core through `simulateDataset` worker threads,
  * and the C reference bench/ricker.c (gcc -O2, same algorithms) on one core. The worker run
  * simulates 4x as many series, so that each worker's JIT warm-up (about 50 ms, paid once per
@@ -15,9 +15,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ricker, rickerPrior } from '../simulators/ricker.js';
-import { simulateDataset } from '../src/sbi/simulateNode.js';
-import { Xoshiro128 } from '../src/sbi/stream.js';
+import { ricker, rickerPrior } from '../simulators/ricker/ricker.js';
+import { simulateDataset } from '../src/node/simulateDataset.js';
+import { Xoshiro128 } from '../src/sbi/simulation/simulationStreams.js';
 
 export interface RickerSimBench {
   n: number;

@@ -22,7 +22,7 @@ export interface TorchTiming {
 }
 
 /** The directory of the Python scripts. */
-export const TORCH_SCRIPT_DIR = fileURLToPath(new URL('./torch/', import.meta.url));
+export const TORCH_SCRIPT_DIR = fileURLToPath(new URL('./torch', import.meta.url));
 
 /**
  * The interpreter: `FLOWSBI_TORCH_PYTHON` when set, else Debian's /usr/bin/python3 (the one that

@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadMnistPackage } from '../src/data/mnistFiles.js';
+import { loadMnistPackage } from '../src/node/mnistFiles.js';
 import { binarize, splitDigits } from '../src/data/digits.js';
 import { gaussianEncoder } from '../src/vae/gaussianEncoder.js';
 import { iafEncoder } from '../src/vae/flowEncoder.js';

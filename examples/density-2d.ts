@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { ready, maf, realNVP, twoMoons, ringOfGaussians, fitFlow, type Flow } from '../src/index.js';
 import { nsf } from '../src/flows/nsf.js';
-import { epochProgress } from '../src/train/epochProgress.js';
-import { makeGrid, plotHeatmap, plotScatterPanels, plotTrainingCurves, writePng } from '../src/plot/index.js';
+import { epochProgress } from '../src/node/epochProgress.js';
+import { makeGrid } from '../src/plot/index.js';
+import { plotHeatmap, plotScatterPanels, plotTrainingCurves, writePng } from '../src/node/png.js';
 import { parseFlags } from '../src/cli/args.js';
 
 const flags = parseFlags('density-2d', {

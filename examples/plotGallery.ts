@@ -3,10 +3,8 @@
  *   npx tsx examples/plotGallery.ts [outDir]      (default /tmp/plots)
  */
 import { Random } from '../src/random.js';
-import {
-  makeGrid, plotContours, plotCoverage, plotHeatmap, plotImageGrid, plotLatentScatter, plotPairPlot,
-  plotSbcRanks, plotScatterPanels, plotTrainingCurves, writePng,
-} from '../src/plot/index.js';
+import { makeGrid } from '../src/plot/index.js';
+import { plotContours, plotCoverage, plotHeatmap, plotImageGrid, plotLatentScatter, plotPairPlot, plotSbcRanks, plotScatterPanels, plotTrainingCurves, writePng } from '../src/node/png.js';
 
 const out = process.argv[2] ?? '/tmp/plots';
 const rng = new Random(2024);

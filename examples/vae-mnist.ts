@@ -35,7 +35,7 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ready } from '../src/index.js';
-import { loadMnistPackage } from '../src/data/mnistFiles.js';
+import { loadMnistPackage } from '../src/node/mnistFiles.js';
 import { binarize, oneHot, splitDigits } from '../src/data/digits.js';
 import { gaussianEncoder } from '../src/vae/gaussianEncoder.js';
 import { iafEncoder, planarEncoder, radialEncoder } from '../src/vae/flowEncoder.js';
@@ -44,9 +44,10 @@ import { bernoulliDecoder } from '../src/vae/bernoulliDecoder.js';
 import { VAE } from '../src/vae/vae.js';
 import { fitVAE } from '../src/vae/fitVAE.js';
 import { evaluateVAE, meanAndStandardError, type VAEEvaluation } from '../src/vae/evaluate.js';
-import { saveModel } from '../src/io/files.js';
-import { epochProgress } from '../src/train/epochProgress.js';
-import { plotImageGrid, plotLatentScatter, plotTrainingCurves, writePng, type CurveSeries } from '../src/plot/index.js';
+import { saveModel } from '../src/node/files.js';
+import { epochProgress } from '../src/node/epochProgress.js';
+import { type CurveSeries } from '../src/plot/index.js';
+import { plotImageGrid, plotLatentScatter, plotTrainingCurves, writePng } from '../src/node/png.js';
 import { parseFlags } from '../src/cli/args.js';
 
 const flags = parseFlags('vae-mnist', {

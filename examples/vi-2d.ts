@@ -11,8 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { ready, realNVP, iaf, Banana2D, GaussianMixture2D, fitVariational, estimateLogZ, type Flow } from '../src/index.js';
 import { nsf } from '../src/flows/nsf.js';
-import { epochProgress } from '../src/train/epochProgress.js';
-import { makeGrid, plotContours, writePng } from '../src/plot/index.js';
+import { epochProgress } from '../src/node/epochProgress.js';
+import { makeGrid } from '../src/plot/index.js';
+import { plotContours, writePng } from '../src/node/png.js';
 import { parseFlags } from '../src/cli/args.js';
 
 const flags = parseFlags('vi-2d', {

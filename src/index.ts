@@ -4,11 +4,18 @@
  * Direction convention: a bijector's `forward` maps base (noise) to data and is the sampling
  * direction; `inverse` maps data to base and is the density direction (as in TFP and Pyro).
  * Tensors are batch-first, `[batch, dim]`.
+ *
+ * This root entry runs in any JavaScript runtime: nothing in its import graph uses a Node
+ * built-in (test/entries/bundles.test.ts bundles it for a browser). Node-only helpers (files, worker
+ * threads, progress bars, PNG output) are in `flowsbi/node`; the Ricker model is the plug-in
+ * `flowsbi/ricker`, which the core never imports.
  */
 export * from './backend/index.js';
 export { installWasmFastPaths, wasmFastPathsInstalled } from './backend/wasmMatMul.js';
 export * from './random.js';
 export * from './numerics.js';
+export * from './rows.js';
+export * from './quantile.js';
 export * from './validation.js';
 export * from './module.js';
 export * from './io/registry.js';
@@ -69,7 +76,8 @@ export * from './train/variational.js';
 export * from './train/schedules.js';
 
 export * from './io/format.js';
-export * from './datasets/toy2d.js';
+export * from './io/load.js';
+export * from './data/toy2d.js';
 export * from './data/mnist.js';
 export * from './data/digits.js';
 
@@ -85,34 +93,37 @@ export * from './vae/vae.js';
 export * from './vae/fitVAE.js';
 export * from './vae/evaluate.js';
 
-export { Xoshiro128, deriveSeed } from './sbi/stream.js';
-export { UniformPrior, type Prior, type PriorBounds } from './sbi/prior.js';
-export * from './sbi/simulator.js';
-export * from './sbi/loadSimulator.js';
-export * from './sbi/simulate.js';
-export * from './sbi/parallelRunner.js';
-export * from './sbi/stateSpace.js';
-export * from './sbi/particleFilter.js';
-export * from './sbi/linearGaussian.js';
-export * from './sbi/tuneParticles.js';
-export * from './sbi/adaptiveProposal.js';
-export * from './sbi/autocovariance.js';
-export * from './sbi/mcmcDiagnostics.js';
-export * from './sbi/pmmh.js';
-export * from './sbi/npe.js';
-export * from './sbi/posterior.js';
-export * from './sbi/ensemble.js';
-export * from './sbi/rickerNPE.js';
+export { Xoshiro128, deriveSeed } from './sbi/simulation/simulationStreams.js';
+export { poisson, poissonLogPmf, POISSON_MAX_MEAN } from './sbi/simulation/poisson.js';
+export { UniformPrior, type Prior, type PriorBounds } from './sbi/simulation/prior.js';
+export * from './sbi/simulation/gaussianPrior.js';
+export * from './sbi/simulation/logNormalPrior.js';
+export * from './sbi/simulation/productPrior.js';
+export * from './sbi/simulation/simulator.js';
+export * from './sbi/simulation/loadSimulator.js';
+export * from './sbi/simulation/simulateDataset.js';
+export * from './sbi/simulation/parallelRunner.js';
+export * from './sbi/mcmc/stateSpace.js';
+export * from './sbi/mcmc/particleFilter.js';
+export * from './sbi/mcmc/linearGaussian.js';
+export * from './sbi/mcmc/tuneParticles.js';
+export * from './sbi/mcmc/adaptiveProposal.js';
+export * from './sbi/mcmc/autocovariance.js';
+export * from './sbi/mcmc/mcmcDiagnostics.js';
+export * from './sbi/mcmc/pmmh.js';
+export * from './sbi/features/featureModule.js';
+export * from './sbi/features/pointwise.js';
+export * from './sbi/features/compose.js';
+export * from './sbi/features/seriesSummaries.js';
+export * from './sbi/npe/types.js';
+export * from './sbi/npe/trainNPE.js';
+export * from './sbi/npe/posterior.js';
+export * from './sbi/npe/ensemble.js';
 export * from './sbi/abc.js';
-export { posteriorFromDistribution, type AmortizedPosterior, type MatrixInput } from './sbi/diagnostics/types.js';
+export { posteriorFromDistribution, type MatrixInput } from './sbi/diagnostics/types.js';
 export * from './sbi/diagnostics/statistics.js';
 export * from './sbi/diagnostics/ranks.js';
 export * from './sbi/diagnostics/sbc.js';
 export * from './sbi/diagnostics/coverage.js';
 export * from './sbi/diagnostics/c2st.js';
 export * from './sbi/diagnostics/ppc.js';
-export { poisson, poissonLogPmf, POISSON_MAX_MEAN } from '../simulators/poisson.js';
-export * from '../simulators/ricker.js';
-export * from '../simulators/rickerSummaries.js';
-export * from '../simulators/rickerFeatures.js';
-export * from '../simulators/rickerStateSpace.js';

@@ -1,11 +1,13 @@
 /**
- * Node-only entry point (`flowsbi/node`): everything in the main entry plus helpers that use Node
- * modules (files, worker threads). The main entry stays loadable in a browser.
+ * Node-only entry point (`flowsbi/node`): everything in the root entry plus what needs Node's
+ * modules: model files (`saveModel` / `loadModel`), worker-thread simulation, MNIST files, progress
+ * bars and PNG output of the figures. The root entry stays loadable in a browser.
  */
 export * from './index.js';
-export * from './io/files.js';
-export * from './util/progress.js';
-export * from './train/epochProgress.js';
-export * from './data/mnistFiles.js';
+export * from './node/files.js';
+export * from './node/progress.js';
+export * from './node/epochProgress.js';
+export * from './node/mnistFiles.js';
+export * from './node/png.js';
 // Shadows the root entry's main-thread simulateDataset with the worker-thread one.
-export { simulateDataset, nodeWorkerRunner } from './sbi/simulateNode.js';
+export { simulateDataset, nodeWorkerRunner } from './node/simulateDataset.js';

@@ -94,11 +94,14 @@ export function logSigmoid(x: tf.Tensor): tf.Tensor {
 
 /**
  * log-sum-exp along an axis, shifted by a constant maximum so that it neither overflows nor
- * differentiates through the max (the shift cancels in value and gradient).
+ * differentiates through the max (the shift cancels in value and gradient). A slice whose
+ * maximum is not finite is shifted by 0 instead: all -Infinity gives -Infinity (not NaN), and
+ * +Infinity gives +Infinity.
  */
 export function logSumExp(x: tf.Tensor, axis: number): tf.Tensor {
   return tf.tidy(() => {
-    const m = stopGradient(tf.max(x, axis, true));
+    const max = tf.max(x, axis, true);
+    const m = stopGradient(tf.where(tf.isFinite(max), max, tf.zerosLike(max)));
     return tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), axis)), tf.squeeze(m, [axis]));
   });
 }

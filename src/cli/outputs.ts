@@ -4,33 +4,21 @@
  */
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { summarizeSorted, type ColumnSummary } from '../sbi/mcmc/mcmcDiagnostics.js';
 
-export interface ParameterSummary {
+/** The summary of one parameter in the tables: its name and {@link ColumnSummary}. */
+export interface ParameterSummary extends ColumnSummary {
   name: string;
-  mean: number;
-  sd: number;
-  q05: number;
-  q50: number;
-  q95: number;
 }
 
-function quantile(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
-}
-
-/** Mean, sd and 5/50/95% quantiles of each column of row-major samples. */
+/** Mean, sd and 5/50/95% quantiles of each column of row-major samples (one chain of draws). */
 export function summarize(samples: ArrayLike<number>, names: string[]): ParameterSummary[] {
   const d = names.length;
   const n = samples.length / d;
   return names.map((name, j) => {
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) col[i] = samples[i * d + j];
-    const mean = col.reduce((s, v) => s + v, 0) / n;
-    const sd = Math.sqrt(col.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, n - 1));
-    col.sort();
-    return { name, mean, sd, q05: quantile(col, 0.05), q50: quantile(col, 0.5), q95: quantile(col, 0.95) };
+    return { name, ...summarizeSorted(col.sort()) };
   });
 }
 

@@ -8,7 +8,7 @@
 import { parseFlags, UsageError } from './args.js';
 import { BUILT_IN_THETA, builtInObservation, readObservation } from './rickerObservation.js';
 import { formatNumber, formatTable } from './outputs.js';
-import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
+import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 
 const SPEC = {
   simulations: { default: 20000, help: 'simulations from the prior for training' },

@@ -1,12 +1,13 @@
 /** The Ricker pipeline's figures: pair plot, training curves, SBC ranks and expected coverage. */
-import { RICKER_PARAM_NAMES } from '../../simulators/ricker.js';
-import { plotCoverage, plotPairPlot, plotSbcRanks, plotTrainingCurves, type CoverageCurve } from '../plot/index.js';
+import { RICKER_PARAM_NAMES } from '../../simulators/ricker/ricker.js';
+import type { CoverageCurve } from '../plot/index.js';
+import { plotCoverage, plotPairPlot, plotSbcRanks, plotTrainingCurves } from '../node/png.js';
 import type { FitResult } from '../train/fit.js';
 import type { StagedOutput } from './outputs.js';
 
 const LABELS = ['log r', 'σ', 'φ'];
 
-function rows(flat: Float64Array, d = 3): number[][] {
+function rows(flat: Float64Array, d = RICKER_PARAM_NAMES.length): number[][] {
   return Array.from({ length: flat.length / d }, (_, i) => Array.from(flat.subarray(i * d, (i + 1) * d)));
 }
 
@@ -26,7 +27,7 @@ export interface RickerFigureInputs {
  */
 export async function writeRickerFigures(out: StagedOutput, f: RickerFigureInputs): Promise<void> {
   const sets = [{ name: f.samplesLabel, samples: rows(f.samples) }];
-  if (f.abcSamples) sets.push({ name: `rejection ABC (${f.abcSamples.length / 3} nearest)`, samples: rows(f.abcSamples) });
+  if (f.abcSamples) sets.push({ name: `rejection ABC (${f.abcSamples.length / RICKER_PARAM_NAMES.length} nearest)`, samples: rows(f.abcSamples) });
   await out.write(
     'pair_plot.png',
     await plotPairPlot(sets, {

@@ -3,7 +3,7 @@
  * checked, or the built-in observation simulated at theta = (3.8, 0.3, 10).
  */
 import { readFile } from 'node:fs/promises';
-import { ricker } from '../../simulators/ricker.js';
+import { ricker } from '../../simulators/ricker/ricker.js';
 import { UsageError } from './args.js';
 
 /** The parameters of the built-in observation: log r = 3.8, sigma = 0.3, phi = 10. */

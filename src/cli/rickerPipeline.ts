@@ -5,24 +5,23 @@
  * a summary and figures. `--method abc` and `--method pmmh` run those alone; `--posterior`
  * reuses a saved posterior and only samples.
  */
-import * as tf from '@tensorflow/tfjs';
-import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker.js';
-import { rickerFeatures, type RickerFeatureMode } from '../../simulators/rickerFeatures.js';
-import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/rickerSummaries.js';
-import { rickerStateSpace } from '../../simulators/rickerStateSpace.js';
-import { simulateDataset } from '../sbi/simulateNode.js';
-import { trainRickerNPE, rickerObservationFeatures, RICKER_NPE_DEFAULTS } from '../sbi/rickerNPE.js';
+import { ricker, rickerPrior, RICKER_PARAM_NAMES } from '../../simulators/ricker/ricker.js';
+import { rickerObservationFeatures, type RickerFeatureMode } from '../../simulators/ricker/features.js';
+import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
+import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
+import { simulateDataset } from '../node/simulateDataset.js';
+import { trainRickerNPE, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { rejectionABC } from '../sbi/abc.js';
-import { pmmh, pmmhDraws } from '../sbi/pmmh.js';
+import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
-import type { NeuralPosterior } from '../sbi/posterior.js';
+import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
-import '../sbi/ensemble.js'; // registers NPEEnsemble for loadModel
-import { loadModel } from '../io/files.js';
+import '../sbi/npe/ensemble.js'; // registers PosteriorEnsemble for loadModel
+import { loadModel } from '../node/files.js';
 import { serializeModule } from '../io/format.js';
-import { epochProgress } from '../train/epochProgress.js';
-import { createProgress } from '../util/progress.js';
+import { epochProgress } from '../node/epochProgress.js';
+import { createProgress } from '../node/progress.js';
 import type { FitResult } from '../train/fit.js';
 import { StagedOutput, summarize, toCsv, type ParameterSummary } from './outputs.js';
 
@@ -162,7 +161,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
     }
 
     const table = summarize(samples, names);
-    summary.posteriorSamples = { count: samples.length / 3, table };
+    summary.posteriorSamples = { count: samples.length / RICKER_PARAM_NAMES.length, table };
     await out.write('posterior_samples.csv', toCsv(CSV_HEADER, samples));
     if (o.figures !== false) {
       // The plotting stack (vega, resvg) loads only when figures are written: 0.6 s of start-up.
@@ -185,7 +184,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
 async function simulate(o: RickerPipelineOptions, n: number, seed: number, label: string) {
   const bar = createProgress({ total: n, label, quiet: o.quiet });
   const sim = await simulateDataset({
-    simulator: { module: new URL('../../simulators/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.observation.length } },
+    simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.observation.length } },
     prior: rickerPrior(),
     n,
     seed,
@@ -196,8 +195,15 @@ async function simulate(o: RickerPipelineOptions, n: number, seed: number, label
   return sim;
 }
 
+/**
+ * Draws for the raw observation. A posterior holds its feature module and takes the raw series;
+ * one saved before feature modules existed takes the features, computed here from the mode stored
+ * in its metadata.
+ */
 function samplePosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, observation: number[], n: number, seed: number): Float64Array {
-  const draws = tf.tidy(() => posterior.sample(rickerObservationFeatures(mode, [observation], observation.length), n, seed));
+  const legacy = posterior.features ? null : rickerObservationFeatures(mode, [observation], observation.length);
+  const draws = posterior.sample(legacy ?? [observation], n, seed);
+  legacy?.dispose();
   const values = Float64Array.from(draws.dataSync());
   draws.dispose();
   return values;
@@ -205,8 +211,7 @@ function samplePosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, ob
 
 function runABC(thetas: Float64Array, ys: Float64Array, n: number, T: number, observation: number[], k: number): Float64Array {
   return rejectionABC({
-    thetas,
-    thetaDim: 3,
+    thetas: { values: thetas, width: RICKER_PARAM_NAMES.length },
     summaries: rickerSummaries(ys, n, T),
     summaryDim: RICKER_SUMMARY_COUNT,
     observed: rickerSummaries(Float64Array.from(observation), 1, T),
@@ -243,9 +248,8 @@ async function runPmmh(o: RickerPipelineOptions) {
 /** SBC and expected coverage on fresh simulations (not used for training). */
 async function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: number) {
   const sim = await simulate(o, o.calibrationSimulations, o.seed + 100, 'calibration');
-  const x = rickerFeatures(sim.xs, sim.n, T, o.features);
-  const thetas = { values: sim.thetas, width: 3 };
-  const xs = { values: x.values, width: x.width };
+  const thetas = { values: sim.thetas, width: RICKER_PARAM_NAMES.length };
+  const xs = { values: sim.xs, width: T }; // raw series: the posterior computes its features
   const names = [...RICKER_PARAM_NAMES];
   const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: o.seed + 101, names });
   const c = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: o.seed + 102, names });

@@ -86,23 +86,32 @@ export function iaf(options: FlowBuilderOptions): Flow {
 }
 
 /**
- * RealNVP (Dinh et al. 2017): affine coupling layers with alternating half masks; one pass in
- * both directions. (The permutation option is ignored: alternating masks play its role.)
+ * Coupling layers with alternating half masks (one pass in both directions), each with its own
+ * monotonic transform (the Coupling default, affine, when `transform` is omitted): the stack of
+ * RealNVP and of the coupling NSF. `where` names the builder in errors.
  */
-export function realNVP(options: FlowBuilderOptions): Flow {
-  assertPositiveInt('realNVP', 'dim', options.dim);
+export function couplingStack(where: string, options: FlowBuilderOptions, transform?: () => MonotonicTransform): Bijector[] {
+  assertPositiveInt(where, 'dim', options.dim);
   const count = options.transforms ?? 5;
-  assertPositiveInt('realNVP', 'transforms', count);
+  assertPositiveInt(where, 'transforms', count);
   const random = toRandom(options.seed);
-  const layers = Array.from({ length: count }, (_, k) =>
+  return Array.from({ length: count }, (_, k) =>
     new Coupling({
       dim: options.dim,
       mask: options.dim === 1 ? [0] : halfMask(options.dim, k % 2 === 1),
       contextDim: options.contextDim,
       hidden: options.hidden,
       activation: options.activation,
+      ...(transform ? { transform: transform() } : {}),
       seed: random.fork(),
     }),
   );
-  return new Flow(new StandardNormal(options.dim), new Chain(layers));
+}
+
+/**
+ * RealNVP (Dinh et al. 2017): affine coupling layers with alternating half masks; one pass in
+ * both directions. (The permutation option is ignored: alternating masks play its role.)
+ */
+export function realNVP(options: FlowBuilderOptions): Flow {
+  return new Flow(new StandardNormal(options.dim), new Chain(couplingStack('realNVP', options)));
 }

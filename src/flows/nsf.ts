@@ -1,12 +1,9 @@
 import { Flow } from './flow.js';
-import { stackWithPermutations, type FlowBuilderOptions } from './builders.js';
+import { couplingStack, stackWithPermutations, type FlowBuilderOptions } from './builders.js';
 import { StandardNormal } from '../distributions/standardNormal.js';
 import { Chain } from '../bijectors/chain.js';
 import { MaskedAutoregressive } from '../bijectors/maskedAutoregressive.js';
-import { Coupling, halfMask } from '../bijectors/coupling.js';
 import { RQSplineTransform, type SplineTails } from '../bijectors/monotonic/rqSpline.js';
-import { toRandom } from '../random.js';
-import { assertPositiveInt } from '../validation.js';
 
 export interface NSFOptions extends FlowBuilderOptions {
   /** Bins per spline (default 8). */
@@ -37,19 +34,5 @@ export function nsf(options: NSFOptions): Flow {
     const layers = stackWithPermutations(options, (_, seed) => new MaskedAutoregressive({ ...common, transform: spline(), seed }));
     return new Flow(new StandardNormal(options.dim), new Chain(layers));
   }
-  assertPositiveInt('nsf', 'dim', options.dim);
-  const count = options.transforms ?? 5;
-  assertPositiveInt('nsf', 'transforms', count);
-  const random = toRandom(options.seed);
-  const layers = Array.from(
-    { length: count },
-    (_, k) =>
-      new Coupling({
-        ...common,
-        mask: options.dim === 1 ? [0] : halfMask(options.dim, k % 2 === 1),
-        transform: spline(),
-        seed: random.fork(),
-      }),
-  );
-  return new Flow(new StandardNormal(options.dim), new Chain(layers));
+  return new Flow(new StandardNormal(options.dim), new Chain(couplingStack('nsf', options, spline)));
 }

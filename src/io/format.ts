@@ -112,7 +112,10 @@ export function deserializeModule<M extends Module = Module>(json: unknown, weig
     module.dispose();
     throw new Error(`${where}: the architecture has ${named.length} variables but the file stores ${specs.length}`);
   }
-  const aligned = new Float32Array(bytes.slice().buffer);
+  // A copy: the bytes may be a view at an unaligned offset (a Node Buffer from a shared pool).
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  const aligned = new Float32Array(copy.buffer);
   let offset = 0;
   named.forEach(([name, v], i) => {
     const spec = specs[i];

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '../module.js';
 import { moduleFromConfig, registerModule, type ModuleConfig } from '../io/registry.js';
-import { MLP } from './mlp.js';
 
 /**
  * An embedding network: maps an observation x [batch, inputDim] to features [batch, outputDim]
@@ -15,9 +14,8 @@ export interface Embedding extends Module {
   toConfig(): ModuleConfig;
 }
 
-/** The input and output widths of an embedding (MLP names them inputs/outputs). */
+/** The input and output widths of an embedding, checked. */
 export function embeddingDims(net: Module & { toConfig(): ModuleConfig }): { inputDim: number; outputDim: number } {
-  if (net instanceof MLP) return { inputDim: net.inputs, outputDim: net.outputs };
   const e = net as unknown as Embedding;
   if (!Number.isInteger(e.inputDim) || !Number.isInteger(e.outputDim)) {
     throw new Error(`embeddingDims: ${net.constructor.name} must expose integer inputDim and outputDim`);

@@ -18,11 +18,14 @@ export interface MLPOptions {
   seed?: SeedLike;
 }
 
-/** A multilayer perceptron: Dense layers inputs → hidden[0] → ... → outputs. */
+/** A multilayer perceptron (usable as an `Embedding`): Dense layers inputs → hidden[0] → ... → outputs. */
 export class MLP extends Module {
   readonly layers: Dense[];
   readonly inputs: number;
   readonly outputs: number;
+  /** The same widths under the names of the {@link Embedding} interface. */
+  readonly inputDim: number;
+  readonly outputDim: number;
   private readonly config: ModuleConfig;
 
   constructor(options: MLPOptions) {
@@ -46,6 +49,8 @@ export class MLP extends Module {
     });
     this.inputs = options.inputs;
     this.outputs = options.outputs;
+    this.inputDim = options.inputs;
+    this.outputDim = options.outputs;
     this.config = {
       type: 'MLP',
       inputs: options.inputs,

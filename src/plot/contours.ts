@@ -8,7 +8,6 @@ import type { Spec } from 'vega';
 import { assertNumber, checkDomain, droppedNote, thinIndices, toColumns, type Points2D } from './check.js';
 import { checkGrid, checkUniform, convertDensity, type Grid2D } from './grid.js';
 import { hdrThresholds } from './hdr.js';
-import { renderVega, type RenderOptions } from './render.js';
 import { FONT, PALETTE } from './theme.js';
 
 /** Options of {@link contoursSpec}. */
@@ -131,9 +130,4 @@ export function contoursSpec(grid: Grid2D, options: ContoursOptions = {}): Spec 
       },
     ],
   } as Spec;
-}
-
-/** Density contours with overlaid samples as PNG bytes (see {@link contoursSpec}). */
-export async function plotContours(grid: Grid2D, options: ContoursOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVega(contoursSpec(grid, options), options);
 }

@@ -7,7 +7,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { assertArray, assertNumber } from './check.js';
 import { binomialInterval } from './binomial.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { PALETTE, vlSpec } from './theme.js';
 
 /** One coverage curve: empirical coverage at each nominal credibility level (all in [0, 1]). */
@@ -80,9 +79,4 @@ export function coverageSpec(curves: CoverageCurve[], options: CoverageOptions =
     data: { values: rows },
     layer,
   });
-}
-
-/** Expected-coverage curves as PNG bytes (see {@link coverageSpec}). */
-export async function plotCoverage(curves: CoverageCurve[], options: CoverageOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(coverageSpec(curves, options), options);
 }

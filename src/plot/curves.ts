@@ -4,7 +4,6 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { assertArray, assertNumber } from './check.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { MARKER_COLOR, PALETTE, vlSpec } from './theme.js';
 
 /** One curve. Non-finite values (e.g. validation only every k epochs, NaN) are left out. */
@@ -92,9 +91,4 @@ export function trainingCurvesSpec(series: CurveSeries[], options: TrainingCurve
     data: { values: rows },
     layer,
   });
-}
-
-/** Training curves as PNG bytes (see {@link trainingCurvesSpec}). */
-export async function plotTrainingCurves(series: CurveSeries[], options: TrainingCurvesOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(trainingCurvesSpec(series, options), options);
 }

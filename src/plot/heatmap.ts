@@ -5,7 +5,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { assertNumber } from './check.js';
 import { cellEdges, checkGrid, convertDensity, type Grid2D } from './grid.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { VL_CONFIG, vlSpec } from './theme.js';
 
 /** Options of {@link heatmapSpec}. */
@@ -71,9 +70,4 @@ export function heatmapSpec(grid: Grid2D, options: HeatmapOptions = {}): TopLeve
     },
     { ...VL_CONFIG, axis: { ...VL_CONFIG.axis, grid: false } },
   );
-}
-
-/** Density heat map as PNG bytes (see {@link heatmapSpec}). */
-export async function plotHeatmap(grid: Grid2D, options: HeatmapOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(heatmapSpec(grid, options), options);
 }

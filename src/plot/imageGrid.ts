@@ -1,6 +1,7 @@
 /**
  * A grid of grayscale images (e.g. 28 × 28 MNIST digits or VAE reconstructions, values in
- * [0, 1]) tiled into one PNG with pngjs: rows × cols tiles, padding between them, integer upscaling.
+ * [0, 1]) tiled into one grayscale raster: rows × cols tiles, padding between them, integer
+ * upscaling (`plotImageGrid` in the Node entry encodes it as PNG).
  */
 
 /** Options of {@link imageGridPixels}. */
@@ -78,11 +79,4 @@ export function imageGridPixels(images: ReadonlyArray<ArrayLike<number>> | Array
     }
   });
   return { width: W, height: H, data };
-}
-
-/** Tiled grayscale images as PNG bytes (Node only: pngjs; see {@link imageGridPixels}). */
-export async function plotImageGrid(images: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, options: ImageGridOptions): Promise<Buffer> {
-  const raster = imageGridPixels(images, options);
-  const { PNG } = (await import('pngjs')).default;
-  return PNG.sync.write({ width: raster.width, height: raster.height, data: Buffer.from(raster.data) } as never, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
 }

@@ -1,14 +1,10 @@
 /**
- * flowsbi/plot: figures for the examples and command-line pipelines, and a terminal progress bar.
- *
- * A separate entry point (`import { plotPairPlot } from 'flowsbi/plot'`) because rendering needs
- * Node-only or heavy packages (vega, vega-lite, the resvg native addon, pngjs, cli-progress); the
- * main entry `flowsbi` stays free of them. Plot functions take plain arrays (call
- * `tensor.arraySync()` first) and resolve to PNG bytes; `writePng` saves them. Every chart also
- * has a `...Spec` builder returning its Vega-Lite (or Vega) spec, which needs no Node APIs.
+ * flowsbi/plot: the figures of the examples and pipelines as Vega-Lite (or Vega) specs, and their
+ * rendering to SVG. Browser-safe: a page renders a spec itself (vega-embed) or shows the SVG.
+ * Plot functions take plain arrays (call `tensor.arraySync()` first). PNG output (`plotPairPlot`,
+ * `svgToPng`, `writePng`, ...) needs Node and is in the `flowsbi/node` entry.
  */
 export * from './render.js';
-export * from './write.js';
 export * from './theme.js';
 export type { Points2D } from './check.js';
 export { makeGrid, type Grid2D } from './grid.js';
@@ -21,4 +17,3 @@ export * from './pairPlot.js';
 export * from './calibration.js';
 export * from './imageGrid.js';
 export * from './latentScatter.js';
-export * from '../util/progress.js';

@@ -4,7 +4,6 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { assertArray, assertNumber, droppedNote, thinIndices, toColumns, type Points2D } from './check.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { autoOpacity } from './scatter.js';
 import { PALETTE, vlSpec } from './theme.js';
 
@@ -51,9 +50,4 @@ export function latentScatterSpec(points: Points2D, labels: ArrayLike<number | s
       color: { field: 'label', type: 'nominal', title: options.labelTitle ?? 'class', sort: classes, scale: { domain: classes, range }, legend: { symbolOpacity: 1, symbolSize: 100 } },
     },
   });
-}
-
-/** Labelled 2-D points as PNG bytes (see {@link latentScatterSpec}). */
-export async function plotLatentScatter(points: Points2D, labels: ArrayLike<number | string>, options: LatentScatterOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(latentScatterSpec(points, labels, options), options);
 }

@@ -8,7 +8,6 @@ import type { TopLevelSpec } from 'vega-lite';
 import { assertArray, assertNumber, checkDomain, droppedNote, matrixWidth, thinIndices } from './check.js';
 import { stepHistogram } from './histogram.js';
 import { quantileSorted, robustRange } from './quantile.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { autoOpacity } from './scatter.js';
 import { MARKER_COLOR, PALETTE, VL_CONFIG, vlSpec } from './theme.js';
 
@@ -170,9 +169,4 @@ export function pairPlotSpec(sets: SampleSet[], options: PairPlotOptions = {}): 
     },
     { ...VL_CONFIG, legend: { ...VL_CONFIG.legend, symbolSize: 120, ...(d >= 2 ? { orient: 'none', legendX: (d - 1) * (cell + 8) - cell * 0.2, legendY: 8 } : {}) } },
   );
-}
-
-/** Pair plot as PNG bytes (see {@link pairPlotSpec}). */
-export async function plotPairPlot(sets: SampleSet[], options: PairPlotOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(pairPlotSpec(sets, options), options);
 }

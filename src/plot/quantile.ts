@@ -2,15 +2,9 @@
  * Robust axis ranges for sample clouds: a central quantile interval of the pooled values, padded,
  * so that a few outliers (e.g. from ABC) do not squash the bulk of a plot.
  */
+import { quantileSorted } from '../quantile.js';
 
-/** Quantile q of sorted finite values by linear interpolation (type 7, as NumPy's default). */
-export function quantileSorted(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+export { quantileSorted };
 
 /**
  * [q_lo, q_hi] of the finite values (tails `tail` each side, default 0.5%), widened to include

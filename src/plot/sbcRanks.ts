@@ -7,8 +7,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { assertNumber, matrixWidth } from './check.js';
 import { binomialInterval } from './binomial.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { PALETTE, vlSpec } from './theme.js';
+import { defaultSbcBins } from '../sbi/diagnostics/sbcBins.js';
 
 /** Options of {@link sbcRanksSpec}. */
 export interface SbcRanksOptions {
@@ -28,16 +28,6 @@ export interface SbcRanksOptions {
   height?: number;
 }
 
-/** About n / 20 bins in [4, 30] (at most L + 1), a divisor of L + 1 within a factor 1.5 if any. */
-function defaultBins(n: number, L: number): number {
-  const target = Math.min(L + 1, Math.max(4, Math.min(30, Math.round(n / 20))));
-  let best = target;
-  for (let b = Math.ceil(target / 1.5); b <= Math.min(L + 1, Math.floor(target * 1.5)); b++) {
-    if ((L + 1) % b === 0 && (best === target || Math.abs(b - target) < Math.abs(best - target))) best = b;
-  }
-  return (L + 1) % target === 0 ? target : best;
-}
-
 /**
  * Vega-Lite spec of SBC rank histograms (browser-safe; see {@link plotSbcRanks}). `ranks` has
  * shape [nSims, d]: the rank of the true parameter among L posterior draws, an integer in [0, L].
@@ -49,7 +39,7 @@ export function sbcRanksSpec(ranks: ReadonlyArray<ArrayLike<number>>, numPosteri
   const n = ranks.length;
   const names = options.names ?? Array.from({ length: d }, (_, i) => `θ${i + 1}`);
   if (names.length !== d) throw new Error(`${fn}: names must have d = ${d} entries; received ${names.length}`);
-  const bins = assertNumber(fn, 'bins', options.bins ?? defaultBins(n, L), 1, L + 1, true);
+  const bins = assertNumber(fn, 'bins', options.bins ?? defaultSbcBins(n, L), 1, L + 1, true);
   const level = assertNumber(fn, 'level', options.level ?? 0.99, 0, 1);
   // Bin b holds the integer ranks [start[b], start[b + 1]), start[b] = floor(b (L + 1) / bins).
   const start = Array.from({ length: bins + 1 }, (_, b) => Math.floor((b * (L + 1)) / bins));
@@ -99,9 +89,4 @@ export function sbcRanksSpec(ranks: ReadonlyArray<ArrayLike<number>>, numPosteri
       ],
     },
   });
-}
-
-/** SBC rank histograms as PNG bytes (see {@link sbcRanksSpec}). */
-export async function plotSbcRanks(ranks: ReadonlyArray<ArrayLike<number>>, numPosteriorSamples: number, options: SbcRanksOptions & RenderOptions = {}): Promise<Buffer> {
-  return renderVegaLite(sbcRanksSpec(ranks, numPosteriorSamples, options), options);
 }

@@ -4,7 +4,6 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { assertNumber, checkDomain, droppedNote, paddedExtent, thinIndices, toColumns, type Points2D } from './check.js';
-import { renderVegaLite, type RenderOptions } from './render.js';
 import { MARKER_COLOR, PALETTE, vlSpec } from './theme.js';
 
 /** One panel: a title and its points. */
@@ -107,12 +106,4 @@ export function scatterPanelsSpec(panels: ScatterPanel[], options: ScatterPanels
     spec: { width, height, layer },
     resolve: { scale: { x: 'shared', y: 'shared' } },
   });
-}
-
-/** Side-by-side scatter panels as PNG bytes (see {@link scatterPanelsSpec}). */
-export async function plotScatterPanels(
-  panels: ScatterPanel[],
-  options: ScatterPanelsOptions & RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(scatterPanelsSpec(panels, options), options);
 }

@@ -7,13 +7,15 @@
  * simulations, so the comparison is at equal simulation budget.
  */
 
+import { readRowsOrFlat, type RowsInput } from '../rows.js';
+
 export interface RejectionABCOptions {
-  /** Parameters, flat row-major, thetaDim columns. */
-  thetas: ArrayLike<number>;
-  thetaDim: number;
-  /** Summary statistics of the same simulations, flat row-major, summaryDim columns. */
-  summaries: ArrayLike<number>;
-  summaryDim: number;
+  /** Parameters, one row per simulation: rows, `{ values, width }`, a tensor, or flat with `thetaDim`. */
+  thetas: RowsInput | ArrayLike<number>;
+  thetaDim?: number;
+  /** Summary statistics of the same simulations: as thetas (flat with `summaryDim`). */
+  summaries: RowsInput | ArrayLike<number>;
+  summaryDim?: number;
   /** Observed summaries (summaryDim values). */
   observed: ArrayLike<number>;
   /** Number of accepted simulations (default 200); or use `quantile`. */
@@ -62,12 +64,13 @@ function robustScales(values: ArrayLike<number>, n: number, dim: number): Float6
  */
 export function rejectionABC(options: RejectionABCOptions): RejectionABCResult {
   const where = 'rejectionABC';
-  const { thetas, thetaDim, summaries, summaryDim, observed } = options;
-  const n = summaries.length / summaryDim;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${where}: summaries must hold whole rows of ${summaryDim} values; received ${summaries.length} values`);
-  if (thetas.length !== n * thetaDim) {
-    throw new Error(`${where}: thetas must have ${n} rows of ${thetaDim} (one per simulation); received ${thetas.length} values`);
-  }
+  const { observed } = options;
+  const s = readRowsOrFlat(where, 'summaries', 'summaryDim', options.summaries, options.summaryDim, { allowEmpty: true });
+  const t = readRowsOrFlat(where, 'thetas', 'thetaDim', options.thetas, options.thetaDim, { allowEmpty: true });
+  const { values: summaries, width: summaryDim, rows: n } = s;
+  const { values: thetas, width: thetaDim } = t;
+  if (n < 1) throw new Error(`${where}: summaries must hold at least one row; received none`);
+  if (t.rows !== n) throw new Error(`${where}: thetas must have ${n} rows of ${thetaDim} (one per simulation); received ${t.rows}`);
   if (observed.length !== summaryDim) throw new Error(`${where}: observed must have ${summaryDim} summaries; received ${observed.length}`);
   if (Array.from(observed).some((v) => !Number.isFinite(v))) throw new Error(`${where}: observed summaries must be finite`);
   const k = options.quantile !== undefined ? Math.max(1, Math.round(options.quantile * n)) : (options.k ?? 200);
@@ -76,9 +79,9 @@ export function rejectionABC(options: RejectionABCOptions): RejectionABCResult {
   const scales = robustScales(summaries, n, summaryDim);
   const distance = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < summaryDim; j++) s += ((summaries[i * summaryDim + j] - observed[j]) / scales[j]) ** 2;
-    distance[i] = Number.isFinite(s) ? Math.sqrt(s) : Infinity;
+    let d2 = 0;
+    for (let j = 0; j < summaryDim; j++) d2 += ((summaries[i * summaryDim + j] - observed[j]) / scales[j]) ** 2;
+    distance[i] = Number.isFinite(d2) ? Math.sqrt(d2) : Infinity;
   }
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => distance[a] - distance[b]);
   const indices = order.slice(0, k);

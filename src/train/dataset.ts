@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { toRandom, type SeedLike } from '../random.js';
+import { isRows, readRows, rowCount, selectRows, type RowsInput } from '../rows.js';
 
-/** Rows of one variable: a [rows, width] tensor, nested arrays, or a flat typed array with its width. */
-export type ColumnInput = tf.Tensor2D | number[][] | { values: ArrayLike<number>; width: number };
+/** Rows of one variable: a {@link RowsInput} (kept under this name for existing callers). */
+export type ColumnInput = RowsInput;
 
 /** A column as a flat Float32Array. */
 interface Column {
@@ -11,27 +12,16 @@ interface Column {
 }
 
 function toColumn(where: string, name: string, input: ColumnInput, expectedWidth?: number): Column {
-  let column: Column;
-  if (input instanceof tf.Tensor) {
-    if (input.rank !== 2) throw new Error(`${where}: ${name} must be [rows, width]; received a tensor of shape [${input.shape.join(', ')}]`);
-    column = { values: Float32Array.from(input.dataSync()), width: input.shape[1] };
-  } else if (Array.isArray(input)) {
-    const width = input[0]?.length ?? 0;
-    const bad = input.findIndex((row) => !Array.isArray(row) || row.length !== width);
-    if (bad >= 0) throw new Error(`${where}: ${name} rows must all have ${width} entries; row ${bad} has ${Array.isArray(input[bad]) ? input[bad].length : typeof input[bad]}`);
-    column = { values: Float32Array.from(input.flat()), width };
-  } else if (input && typeof input === 'object' && 'values' in input && 'width' in input) {
-    if (!Number.isInteger(input.width) || input.width < 1 || input.values.length % input.width !== 0) {
-      throw new Error(`${where}: ${name} has ${input.values.length} values, not a multiple of its width ${input.width}`);
+  // Float32 inputs are taken as they are (no float64 round trip).
+  if (isRows(input) && input.values instanceof Float32Array) {
+    rowCount(`${where} (${name})`, input.values, input.width);
+    if (expectedWidth !== undefined && input.width !== expectedWidth && input.values.length > 0) {
+      throw new Error(`${where}: ${name} must have width ${expectedWidth}; received width ${input.width}`);
     }
-    column = { values: Float32Array.from(input.values), width: input.width };
-  } else {
-    throw new Error(`${where}: ${name} must be a [rows, width] tensor, an array of rows, or { values, width }; received ${typeof input}`);
+    return { values: input.values, width: input.width };
   }
-  if (expectedWidth !== undefined && column.width !== expectedWidth && column.values.length > 0) {
-    throw new Error(`${where}: ${name} must have width ${expectedWidth}; received width ${column.width}`);
-  }
-  return column;
+  const rows = readRows(where, name, input, expectedWidth, { allowEmpty: true });
+  return { values: Float32Array.from(rows.values), width: rows.width };
 }
 
 export interface DatasetSplit {
@@ -73,7 +63,7 @@ export class TensorDataset {
     }
     if (keep.length === 0) throw new Error(`${where}: all ${total} rows contain NaN or Infinity; nothing to train on`);
     this.dropped = total - keep.length;
-    this.columns = this.dropped === 0 ? columns : columns.map((c) => selectRows(c, keep));
+    this.columns = this.dropped === 0 ? columns : columns.map((c) => ({ values: selectRows(c.values, c.width, keep), width: c.width }));
     this.rows = keep.length;
     this.widths = columns.map((c) => c.width);
   }
@@ -88,8 +78,7 @@ export class TensorDataset {
     if (nVal > 0 && this.rows - nVal < 1) throw new Error(`TensorDataset.split: no training rows left after taking ${nVal} for validation`);
     const make = (idx: Int32Array): DatasetSplit => ({
       columns: this.columns.map((c) => {
-        const sub = selectRows(c, idx);
-        return tf.tensor2d(sub.values, [idx.length, c.width]);
+        return tf.tensor2d(selectRows(c.values, c.width, idx), [idx.length, c.width]);
       }),
       rows: idx.length,
     });
@@ -103,12 +92,6 @@ export class TensorDataset {
 function isFiniteRow(c: Column, r: number): boolean {
   for (let j = 0; j < c.width; j++) if (!Number.isFinite(c.values[r * c.width + j])) return false;
   return true;
-}
-
-function selectRows(c: Column, rows: ArrayLike<number>): Column {
-  const out = new Float32Array(rows.length * c.width);
-  for (let i = 0; i < rows.length; i++) out.set(c.values.subarray(rows[i] * c.width, (rows[i] + 1) * c.width), i * c.width);
-  return { values: out, width: c.width };
 }
 
 /** Dispose the tensors of a split. */

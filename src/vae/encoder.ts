@@ -5,7 +5,7 @@ import { ConditionedMLP } from './network.js';
 import type { ModuleConfig } from '../io/registry.js';
 import type { SeedLike } from '../random.js';
 import { tidy } from '../util/tidy.js';
-import { repeatEach } from './repeat.js';
+import { repeatRows } from '../distributions/distribution.js';
 import { assertMatrix, assertPositiveInt } from '../validation.js';
 
 /** Reparameterised posterior draws and their log density. */
@@ -65,7 +65,7 @@ export abstract class Encoder extends Module {
       // The same draws as posterior.sampleAndLogProb(samples, { context: h }), with h repeated by
       // a fast broadcast instead of the distribution's tile.
       const b = h.shape[0];
-      const r = this.posterior.sampleAndLogProb(1, { context: repeatEach(h, samples), seed });
+      const r = this.posterior.sampleAndLogProb(1, { context: repeatRows(h, samples), seed });
       return { z: tf.reshape(r.sample, [b, samples, this.latentDim]) as tf.Tensor3D, logq: tf.reshape(r.logProb, [b, samples]) as tf.Tensor2D };
     });
   }

@@ -3,7 +3,7 @@ import { Module } from '../module.js';
 import { Encoder } from './encoder.js';
 import { GaussianEncoder } from './gaussianEncoder.js';
 import { Decoder } from './decoder.js';
-import { repeatEach } from './repeat.js';
+import { repeatRows } from '../distributions/distribution.js';
 import { standardNormalLogProb, logSumExp } from '../numerics.js';
 import { moduleFromConfig, registerModule, type ModuleConfig } from '../io/registry.js';
 import { toRandom, type SeedLike } from '../random.js';
@@ -107,9 +107,9 @@ export class VAE extends Module {
       const h = encoder.features(x, options.condition);
       const { z } = encoder.sampleFromFeatures(h, m, options.seed);
       const logLik = this.decoder.logLikelihood(
-        repeatEach(x, m),
+        repeatRows(x, m),
         tf.reshape(z, [x.shape[0] * m, this.latentDim]) as tf.Tensor2D,
-        options.condition ? repeatEach(options.condition, m) : undefined,
+        options.condition ? repeatRows(options.condition, m) : undefined,
       );
       const kl = encoder.posterior.klToStandardNormal(h);
       return tf.sub(tf.mean(tf.reshape(logLik, [x.shape[0], m]), 1), tf.mul(options.beta ?? 1, kl)) as tf.Tensor1D;
@@ -204,7 +204,7 @@ export class VAE extends Module {
   private terms(x: tf.Tensor2D, m: number, seed: SeedLike | undefined, condition?: tf.Tensor2D) {
     const { z, logq } = this.encoder.sampleAndLogProb(x, m, seed, condition);
     const flat = tf.reshape(z, [x.shape[0] * m, this.latentDim]) as tf.Tensor2D;
-    const logLik = this.decoder.logLikelihood(repeatEach(x, m), flat, condition ? repeatEach(condition, m) : undefined);
+    const logLik = this.decoder.logLikelihood(repeatRows(x, m), flat, condition ? repeatRows(condition, m) : undefined);
     return { logLik, logPrior: standardNormalLogProb(flat), logq: tf.reshape(logq, [-1]) as tf.Tensor1D };
   }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildSite, collectErrors, launchChromium, REPO_ROOT, serveFolder, waitForBackend, type StaticServer } from '../../web/scripts/browserHarness.js';
-import { ricker } from '../../simulators/ricker.js';
+import { ricker } from '../../simulators/ricker/index.js';
 
 const SITE = 'web-test-site';
 const SHOTS = path.join(REPO_ROOT, 'out/browser');

@@ -72,5 +72,26 @@ describe('npm run ricker', () => {
     expect(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim().split('\n')).toHaveLength(201);
     expect(JSON.parse(readFileSync(path.join(reuse, 'summary.json'), 'utf8')).method).toBe('npe (saved posterior)');
     expect(existsSync(path.join(reuse, 'training_curves.png'))).toBe(false);
+
+    // A fresh process that imports only the root entry loads the saved posterior from bytes and
+    // samples the raw series: the same draws as the command line's --posterior for the same seed.
+    const script = path.join(dir, 'fresh.mts');
+    writeFileSync(script, [
+      "import { readFileSync } from 'node:fs';",
+      `import { loadModelFromBytes, ready } from ${JSON.stringify(path.resolve('src/index.ts'))};`,
+      'const [json, weights, obs] = process.argv.slice(2);',
+      'await ready({ quiet: true });',
+      'const { module: posterior } = loadModelFromBytes(readFileSync(json), readFileSync(weights));',
+      "const draws = (posterior as unknown as { sample(x: number[], n: number, seed: number): { dataSync(): Float32Array } }).sample(JSON.parse(readFileSync(obs, 'utf8')), 200, 1).dataSync();",
+      "const lines = ['logr,sigma,phi'];",
+      "for (let i = 0; i < draws.length; i += 3) lines.push([0, 1, 2].map((j) => Number(draws[i + j]).toPrecision(7)).join(','));",
+      "console.log(lines.join('\\n'));",
+    ].join('\n'));
+    const fresh = spawnSync(process.execPath, ['--import', 'tsx', script, path.join(out, 'posterior.json'), path.join(out, 'posterior.weights.bin'), path.join(dir, 'valid.json')], {
+      encoding: 'utf8',
+      env: { ...process.env, FLOWSBI_QUIET: '1' },
+    });
+    expect(fresh.stderr).toBe('');
+    expect(fresh.stdout.trim()).toBe(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim());
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkerboard } from '../../src/datasets/toy2d.js';
+import { checkerboard } from '../../src/data/toy2d.js';
 
 describe('checkerboard', () => {
   test('every point lies on a black square of [-2, 2]², all eight squares equally often, seeded', () => {

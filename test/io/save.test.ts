@@ -6,7 +6,7 @@ import path from 'node:path';
 import { iaf, maf, realNVP } from '../../src/flows/builders.js';
 import { Flow } from '../../src/flows/flow.js';
 import { deserializeModule, serializeModule } from '../../src/io/format.js';
-import { loadModel, saveModel } from '../../src/io/files.js';
+import { loadModel, saveModel } from '../../src/node/files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowsbi-save-'));
 

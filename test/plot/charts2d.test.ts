@@ -1,9 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import * as vega from 'vega';
-import { plotScatterPanels, scatterPanelsSpec } from '../../src/plot/scatter.js';
-import { heatmapSpec, plotHeatmap } from '../../src/plot/heatmap.js';
-import { contoursSpec, plotContours } from '../../src/plot/contours.js';
-import { latentScatterSpec, plotLatentScatter } from '../../src/plot/latentScatter.js';
+import { scatterPanelsSpec } from '../../src/plot/scatter.js';
+import { plotScatterPanels } from '../../src/node/png.js';
+import { heatmapSpec } from '../../src/plot/heatmap.js';
+import { plotHeatmap } from '../../src/node/png.js';
+import { contoursSpec } from '../../src/plot/contours.js';
+import { plotContours } from '../../src/node/png.js';
+import { latentScatterSpec } from '../../src/plot/latentScatter.js';
+import { plotLatentScatter } from '../../src/node/png.js';
 import { makeGrid } from '../../src/plot/grid.js';
 import { expectPng, normals } from './png.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { imageGridPixels, plotImageGrid } from '../../src/plot/imageGrid.js';
+import { imageGridPixels } from '../../src/plot/imageGrid.js';
+import { plotImageGrid } from '../../src/node/png.js';
 import { decodePng, PNG_SIGNATURE } from './png.js';
 
 describe('image grid', () => {

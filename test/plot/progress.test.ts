@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { Writable } from 'node:stream';
-import { createProgress, formatFields } from '../../src/util/progress.js';
+import { createProgress, formatFields } from '../../src/node/progress.js';
 
 /** A writable that records output and claims (or not) to be a terminal. */
 function fakeStream(isTTY: boolean) {

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { renderVegaLite, svgToPng, vegaLiteToSvg, vegaLiteToVega } from '../../src/plot/render.js';
-import { writePng } from '../../src/plot/write.js';
+import { vegaLiteToSvg, vegaLiteToVega } from '../../src/plot/render.js';
+import { renderVegaLite, svgToPng } from '../../src/node/png.js';
+import { writePng } from '../../src/node/png.js';
 import { expectPng, PNG_SIGNATURE } from './png.js';
 
 const spec: TopLevelSpec = {

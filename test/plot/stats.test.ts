@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { plotTrainingCurves, trainingCurvesSpec } from '../../src/plot/curves.js';
-import { pairPlotSpec, plotPairPlot } from '../../src/plot/pairPlot.js';
-import { coverageSpec, plotCoverage, plotSbcRanks, sbcRanksSpec } from '../../src/plot/calibration.js';
+import { trainingCurvesSpec } from '../../src/plot/curves.js';
+import { plotTrainingCurves } from '../../src/node/png.js';
+import { pairPlotSpec } from '../../src/plot/pairPlot.js';
+import { plotPairPlot } from '../../src/node/png.js';
+import { coverageSpec, sbcRanksSpec } from '../../src/plot/calibration.js';
+import { plotCoverage, plotSbcRanks } from '../../src/node/png.js';
 import { binomialInterval, binomialQuantile } from '../../src/plot/binomial.js';
 import { vegaLiteToVega } from '../../src/plot/render.js';
 import { expectPng, normals } from './png.js';

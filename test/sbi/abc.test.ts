@@ -41,4 +41,15 @@ describe('rejection ABC', () => {
     expect(() => rejectionABC({ thetas: [1], thetaDim: 1, summaries: [1], summaryDim: 1, observed: [NaN] })).toThrow(/observed summaries must be finite/);
     expect(() => rejectionABC({ thetas: [1, 2], thetaDim: 1, summaries: [1, 2], summaryDim: 1, observed: [0], k: 5 })).toThrow(/k must be an integer in \[1, 2\]; received 5/);
   });
+
+  test('rows in any Rows form give the same result as flat arrays with their widths', () => {
+    const thetas = [[0, 1], [2, 3], [4, 5], [6, 7]];
+    const summaries = [[0.1], [2.2], [3.5], [6.1]];
+    const flat = rejectionABC({ thetas: thetas.flat(), thetaDim: 2, summaries: summaries.flat(), summaryDim: 1, observed: [2], k: 2 });
+    const rows = rejectionABC({ thetas, summaries: { values: Float64Array.from(summaries.flat()), width: 1 }, observed: [2], k: 2 });
+    expect(Array.from(rows.samples)).toEqual(Array.from(flat.samples));
+    expect(Array.from(rows.samples)).toEqual([2, 3, 4, 5]);
+    expect(() => rejectionABC({ thetas: [[0, 1], [2]], summaries: [[0], [1]], observed: [0] })).toThrow(/rejectionABC: thetas rows must all have 2 entries \(the length of row 0\); row 1 has 1/);
+    expect(() => rejectionABC({ thetas: [0, 1], summaries: [[0], [1]], observed: [0] })).toThrow(/rejectionABC: thetas is flat, so thetaDim is required/);
+  });
 });

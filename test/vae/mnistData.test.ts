@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeIdx, parseIdx, parseMnist } from '../../src/data/mnist.js';
-import { loadMnistIdx, loadMnistPackage, readIdxFile } from '../../src/data/mnistFiles.js';
+import { loadMnistIdx, loadMnistPackage, readIdxFile } from '../../src/node/mnistFiles.js';
 import { binarize, oneHot, splitDigits } from '../../src/data/digits.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowsbi-idx-'));

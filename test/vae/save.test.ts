@@ -10,7 +10,7 @@ import { gaussianDecoder } from '../../src/vae/gaussianDecoder.js';
 import { VAE } from '../../src/vae/vae.js';
 import { fitVAE } from '../../src/vae/fitVAE.js';
 import { deserializeModule, serializeModule } from '../../src/io/format.js';
-import { loadModel, saveModel } from '../../src/io/files.js';
+import { loadModel, saveModel } from '../../src/node/files.js';
 import { binaryData, PIXELS } from './smallData.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowsbi-vae-'));

@@ -156,7 +156,7 @@ startBackend()
   .then((posterior) => {
     loaded = posterior;
     const m = posterior.metadata;
-    $('posterior-info').textContent = `${m.density ?? 'flow'} trained on ${m.simulations ?? '?'} simulations, features: ${posterior.features}`;
+    $('posterior-info').textContent = `${m.density ?? 'flow'} trained on ${m.simulations ?? '?'} simulations, features: ${String(m.features ?? posterior.posterior.features?.constructor.name)}`;
     ($<HTMLButtonElement>('simulate')).disabled = false;
     ($<HTMLButtonElement>('use-series')).disabled = false;
   })

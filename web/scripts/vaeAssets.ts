@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ready } from '../../src/index.js';
-import { loadMnistPackage } from '../../src/data/mnistFiles.js';
+import { loadMnistPackage } from '../../src/node/mnistFiles.js';
 import { binarize, splitDigits } from '../../src/data/digits.js';
 import { gaussianEncoder } from '../../src/vae/gaussianEncoder.js';
 import { iafEncoder } from '../../src/vae/flowEncoder.js';
@@ -24,7 +24,7 @@ import { VAE } from '../../src/vae/vae.js';
 import { fitVAE } from '../../src/vae/fitVAE.js';
 import { evaluateVAE } from '../../src/vae/evaluate.js';
 import { serializeModule } from '../../src/io/format.js';
-import { epochProgress } from '../../src/train/epochProgress.js';
+import { epochProgress } from '../../src/node/epochProgress.js';
 import { parseFlags } from '../../src/cli/args.js';
 import { packBits } from '../vae/bits.js';
 

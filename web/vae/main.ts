@@ -7,9 +7,8 @@
  * Bernoulli means) with `data-z` (the latent point, JSON) and `data-model`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { VAE } from '../../src/index.js';
+import { loadModelFromUrl, type VAE } from '../../src/index.js';
 import { clearError, showError, startBackend } from '../common/backend.js';
-import { fetchSavedModel } from '../common/savedModel.js';
 import { Axes, CATEGORY_COLORS, type Range } from '../common/plot.js';
 import { unpackBits } from './bits.js';
 
@@ -204,7 +203,7 @@ async function main(): Promise<void> {
   );
   testSet = set as TestSet;
   images = unpackBits(testSet.pixels, testSet.count * testSet.width * testSet.height);
-  for (const model of MODELS) vaes[model] = (await fetchSavedModel<VAE>(`../data/vae/${model}.json`)).module;
+  for (const model of MODELS) vaes[model] = (await loadModelFromUrl<VAE>(new URL(`../data/vae/${model}.json`, location.href))).module;
   const all = MODELS.flatMap((m) => testSet.means[m]);
   view = { x: robustRange(all.map((r) => r[0])), y: robustRange(all.map((r) => r[1])) };
   showMetrics(metrics as Metrics);

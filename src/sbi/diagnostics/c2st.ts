@@ -24,7 +24,7 @@ import { MLP } from '../../nn/mlp.js';
 import { softplus } from '../../numerics.js';
 import { toRandom, type SeedLike } from '../../random.js';
 import { fit } from '../../train/fit.js';
-import { readMatrix, type Matrix, type MatrixInput } from './types.js';
+import { readRows, type CheckedRows, type RowsInput } from '../../rows.js';
 
 /**
  * Training stops once every validation point is classified correctly and the validation
@@ -80,7 +80,7 @@ export interface C2stResult {
 }
 
 /** Column means and (unbiased) standard deviations of a matrix; zero deviations become 1. */
-function columnStats(m: Matrix): { mean: Float64Array; std: Float64Array } {
+function columnStats(m: CheckedRows): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(m.width);
   const std = new Float64Array(m.width);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.width; j++) mean[j] += m.values[i * m.width + j] / m.rows;
@@ -101,10 +101,10 @@ function checkInt(name: string, v: number, min: number): void {
  * backend. Each fold holds out every K-th point of each set (after a seeded shuffle), so both
  * classes are split in the same proportions (stratified).
  */
-export function c2st(p: MatrixInput, q: MatrixInput, options: C2stOptions = {}): C2stResult {
+export function c2st(p: RowsInput, q: RowsInput, options: C2stOptions = {}): C2stResult {
   const t0 = performance.now();
-  const P = readMatrix('c2st', 'p', p);
-  const Q = readMatrix('c2st', 'q', q, P.width);
+  const P = readRows('c2st', 'p', p);
+  const Q = readRows('c2st', 'q', q, P.width);
   const d = P.width;
   const K = options.folds ?? 5;
   checkInt('folds', K, 2);

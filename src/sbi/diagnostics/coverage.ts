@@ -10,7 +10,8 @@
  */
 import { toRandom } from '../../random.js';
 import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
-import type { AmortizedPosterior, MatrixInput } from './types.js';
+import type { RowsInput } from '../../rows.js';
+import type { AmortizedPosterior } from '../npe/types.js';
 
 export interface ExpectedCoverageOptions extends PosteriorDrawOptions {
   /** Credibility levels reported with standard errors (default [0.5, 0.8, 0.95]). */
@@ -93,8 +94,8 @@ function checkLevels(name: string, levels: number[]): void {
  */
 export function expectedCoverage(
   posterior: AmortizedPosterior,
-  thetas: MatrixInput,
-  xs: MatrixInput,
+  thetas: RowsInput,
+  xs: RowsInput,
   options: ExpectedCoverageOptions = {},
 ): ExpectedCoverageResult {
   const reportLevels = options.reportLevels ?? [0.5, 0.8, 0.95];

@@ -9,8 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { toRandom, type SeedLike } from '../../random.js';
-import { isSimulator, type Simulator } from '../simulator.js';
-import { readMatrix, type MatrixInput } from './types.js';
+import { isSimulator, type Simulator } from '../simulation/simulator.js';
+import { readRows, type RowsInput } from '../../rows.js';
+import { quantileSorted } from '../../quantile.js';
 
 /** A batched simulator callback: n parameter rows (row-major n × thetaDim) → n output rows (n × xDim). */
 export type BatchSimulate = (thetas: Float64Array, n: number, seed: number) => ArrayLike<number>;
@@ -61,15 +62,7 @@ export interface PpcResult {
 }
 
 /** Posterior draws for one observation: [S, thetaDim], or a posterior's [1, S, thetaDim] sample. */
-export type PosteriorSamplesInput = MatrixInput | tf.Tensor3D;
-
-function quantileSorted(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
+export type PosteriorSamplesInput = RowsInput | tf.Tensor3D;
 
 /**
  * Posterior predictive check of the observation xo: simulates one replicate per posterior draw
@@ -83,14 +76,14 @@ export function posteriorPredictiveCheck(
   options: PpcOptions = {},
 ): PpcResult {
   const fn = 'posteriorPredictiveCheck';
-  let samples: MatrixInput;
+  let samples: RowsInput;
   if (posteriorSamples instanceof tf.Tensor && posteriorSamples.rank === 3) {
     if (posteriorSamples.shape[0] !== 1) throw new Error(`${fn}: a 3-D posteriorSamples must be [1, S, thetaDim] (one observation); received [${posteriorSamples.shape.join(', ')}]`);
     samples = { values: posteriorSamples.dataSync(), width: posteriorSamples.shape[2] as number };
   } else {
-    samples = posteriorSamples as MatrixInput;
+    samples = posteriorSamples as RowsInput;
   }
-  const theta = readMatrix(fn, 'posteriorSamples', samples);
+  const theta = readRows(fn, 'posteriorSamples', samples);
   const xDim = xo.length;
   if (xDim === 0) throw new Error(`${fn}: xo must have at least one value; received none`);
   const observedRow = Float64Array.from(xo);

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { repeatRows } from '../../distributions/distribution.js';
 import { toRandom, type SeedLike } from '../../random.js';
 import { tidy } from '../../util/tidy.js';
-import { readMatrix, rowsTensor, type AmortizedPosterior, type MatrixInput } from './types.js';
+import { readRows, rowsTensor, type RowsInput } from '../../rows.js';
+import type { AmortizedPosterior } from '../npe/types.js';
 
 /** Options shared by {@link sbc} and {@link expectedCoverage}. */
 export interface PosteriorDrawOptions {
@@ -53,12 +54,12 @@ export const DEFAULT_POSTERIOR_SAMPLES = 99;
 export function posteriorRankCounts(
   where: string,
   posterior: AmortizedPosterior,
-  thetas: MatrixInput,
-  xs: MatrixInput,
+  thetas: RowsInput,
+  xs: RowsInput,
   options: PosteriorDrawOptions & { density?: boolean },
 ): RankCounts {
-  const theta = readMatrix(where, 'thetas', thetas);
-  const x = readMatrix(where, 'xs', xs);
+  const theta = readRows(where, 'thetas', thetas);
+  const x = readRows(where, 'xs', xs);
   if (theta.rows !== x.rows) throw new Error(`${where}: thetas and xs must have the same number of rows; received ${theta.rows} and ${x.rows}`);
   const L = options.numPosteriorSamples ?? DEFAULT_POSTERIOR_SAMPLES;
   if (!(Number.isInteger(L) && L >= 1)) throw new Error(`${where}: numPosteriorSamples must be a positive integer; received ${L}`);

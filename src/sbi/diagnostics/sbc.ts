@@ -7,9 +7,13 @@
  * and a Kolmogorov-Smirnov test on the normalised ranks, with a Bonferroni correction.
  */
 import { toRandom, type SeedLike } from '../../random.js';
+import { defaultSbcBins } from './sbcBins.js';
+
+export { defaultSbcBins };
 import { chiSquareSurvival, ksTestUniform } from './statistics.js';
 import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
-import type { AmortizedPosterior, MatrixInput } from './types.js';
+import type { RowsInput } from '../../rows.js';
+import type { AmortizedPosterior } from '../npe/types.js';
 
 export type SbcTest = 'chi2' | 'ks';
 
@@ -68,22 +72,12 @@ export interface SbcResult {
   ties: number;
 }
 
-/** About n / 20 bins in [4, 30] (at most L + 1), a divisor of L + 1 within a factor 1.5 if any. */
-export function defaultSbcBins(n: number, L: number): number {
-  const target = Math.min(L + 1, Math.max(4, Math.min(30, Math.round(n / 20))));
-  let best = target;
-  for (let b = Math.ceil(target / 1.5); b <= Math.min(L + 1, Math.floor(target * 1.5)); b++) {
-    if ((L + 1) % b === 0 && (best === target || Math.abs(b - target) < Math.abs(best - target))) best = b;
-  }
-  return (L + 1) % target === 0 ? target : best;
-}
-
 /**
  * SBC of an amortized posterior on N pairs (θ_i, x_i) from the prior predictive: L draws per
  * observation (observations batched into few `sample` calls), ranks per parameter (ties between
  * θ_ij and draws broken uniformly at random), then {@link sbcRankTests}.
  */
-export function sbc(posterior: AmortizedPosterior, thetas: MatrixInput, xs: MatrixInput, options: SbcOptions = {}): SbcResult {
+export function sbc(posterior: AmortizedPosterior, thetas: RowsInput, xs: RowsInput, options: SbcOptions = {}): SbcResult {
   const random = toRandom(options.seed);
   const counts = posteriorRankCounts('sbc', posterior, thetas, xs, { ...options, seed: random.fork() });
   const { n, dim: d, numPosteriorSamples: L } = counts;

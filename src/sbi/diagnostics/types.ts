@@ -1,24 +1,11 @@
 /**
- * What the diagnostics need from an amortized posterior q(θ | x), and the plain-array inputs they
- * accept. Any conditional {@link Distribution} (a conditional flow) becomes one through
- * {@link posteriorFromDistribution}; the NPE posterior implements the interface directly.
+ * The plain-array inputs the diagnostics accept, and {@link posteriorFromDistribution}, which
+ * makes any conditional {@link Distribution} (a conditional flow) an {@link AmortizedPosterior}
+ * (the interface the diagnostics check, defined with the posteriors in `sbi/npe/types.ts`).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '../../distributions/distribution.js';
-import type { SeedLike } from '../../random.js';
-
-/**
- * An amortized posterior q(θ | x): one object for every observation.
- * - `sample(xo, n, seed)`: n draws for each of the b rows of xo ([b, xDim]) → [b, n, thetaDim]
- *   (row i holds the draws for observation i). Same seed, same draws.
- * - `logProb(theta, xo)`: log q(θ_k | x_k) for each row k of theta ([m, thetaDim]), paired with
- *   row k of xo ([m, xDim]), or with its single row ([1, xDim]) for every k → [m].
- * The caller disposes what both return.
- */
-export interface AmortizedPosterior {
-  sample(xo: tf.Tensor2D, n: number, seed?: SeedLike): tf.Tensor3D;
-  logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D;
-}
+import type { AmortizedPosterior } from '../npe/types.js';
+import type { RowsInput } from '../../rows.js';
 
 /**
  * A conditional distribution (e.g. a conditional flow q(θ | x) from `src/flows/builders.ts`,
@@ -34,46 +21,5 @@ export function posteriorFromDistribution(distribution: Distribution): Amortized
   };
 }
 
-/** Rows of numbers: a [rows, width] tensor, an array of rows, or a row-major array with its width. */
-export type MatrixInput = tf.Tensor2D | ReadonlyArray<ArrayLike<number>> | { values: ArrayLike<number>; width: number };
-
-/** A matrix read into row-major float64 values. */
-export interface Matrix {
-  values: Float64Array;
-  rows: number;
-  width: number;
-}
-
-/** Read a {@link MatrixInput} (checked: rectangular, non-empty, width when given). */
-export function readMatrix(where: string, name: string, input: MatrixInput, width?: number): Matrix {
-  let m: Matrix;
-  if (input instanceof tf.Tensor) {
-    if (input.rank !== 2) throw new Error(`${where}: ${name} must be a [rows, width] tensor; received shape [${input.shape.join(', ')}]`);
-    m = { values: Float64Array.from(input.dataSync()), rows: input.shape[0], width: input.shape[1] };
-  } else if (Array.isArray(input)) {
-    const rows = input as ReadonlyArray<ArrayLike<number>>;
-    const w = rows[0]?.length ?? 0;
-    const values = new Float64Array(rows.length * w);
-    rows.forEach((row, i) => {
-      if (row?.length !== w) throw new Error(`${where}: ${name} rows must all have ${w} entries; row ${i} has ${row?.length}`);
-      for (let j = 0; j < w; j++) values[i * w + j] = row[j];
-    });
-    m = { values, rows: rows.length, width: w };
-  } else if (input && typeof input === 'object' && 'values' in input && 'width' in input) {
-    const { values, width: w } = input as { values: ArrayLike<number>; width: number };
-    if (!(Number.isInteger(w) && w >= 1) || values.length % w !== 0) {
-      throw new Error(`${where}: ${name} has ${values.length} values, not a multiple of its width ${w}`);
-    }
-    m = { values: Float64Array.from(values), rows: values.length / w, width: w };
-  } else {
-    throw new Error(`${where}: ${name} must be a [rows, width] tensor, an array of rows, or { values, width }; received ${typeof input}`);
-  }
-  if (m.rows === 0 || m.width === 0) throw new Error(`${where}: ${name} is empty (${m.rows} rows of width ${m.width})`);
-  if (width !== undefined && m.width !== width) throw new Error(`${where}: ${name} must have width ${width}; received width ${m.width}`);
-  return m;
-}
-
-/** The rows [start, start + count) of a matrix as a float32 tensor. */
-export function rowsTensor(m: Matrix, start: number, count: number): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(m.values.subarray(start * m.width, (start + count) * m.width)), [count, m.width]);
-}
+/** The diagnostics' name for {@link RowsInput} (kept for existing callers). */
+export type MatrixInput = RowsInput;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Random, toOpSeed, type SeedLike } from '../../../src/random.js';
-import type { AmortizedPosterior } from '../../../src/sbi/diagnostics/types.js';
+import type { AmortizedPosterior } from '../../../src/sbi/npe/types.js';
 
 export class GaussianPosterior implements AmortizedPosterior {
   readonly sd: number;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/random.js';
-import { simulatorFromFunction } from '../../../src/sbi/simulator.js';
-import { deriveSeed } from '../../../src/sbi/stream.js';
+import { simulatorFromFunction } from '../../../src/sbi/simulation/simulator.js';
+import { deriveSeed } from '../../../src/sbi/simulation/simulationStreams.js';
 import { posteriorPredictiveCheck, type BatchSimulate } from '../../../src/sbi/diagnostics/ppc.js';
 
 // θ ~ N(0, 1); x = (θ + σ ε_1, θ + σ ε_2, θ + σ ε_3): posterior N(Σx / (σ² + 3), σ² / (σ² + 3)).

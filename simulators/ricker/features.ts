@@ -1,0 +1,66 @@
+/**
+ * What the Ricker posterior conditions on, as a feature module of the core (saved inside the
+ * posterior, so a saved posterior takes the raw series). Three choices:
+ * - 'summaries': the observation-independent summary statistics (`summaries.ts`), each passed
+ *   through asinh (linear near 0, logarithmic beyond): autocovariances and variances of counts
+ *   span four orders of magnitude across the prior, and z-scoring alone leaves outliers 45
+ *   standard deviations out, which the networks learn poorly;
+ * - 'raw': the series itself, log1p-transformed (counts span orders of magnitude), for a learned
+ *   embedding (a 1-D convolutional network);
+ * - 'both': summaries followed by the transformed series, each block with its own embedding.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FeatureChain, FeatureConcat } from '../../src/sbi/features/compose.js';
+import { PointwiseFeatures } from '../../src/sbi/features/pointwise.js';
+import { SeriesSummaries } from '../../src/sbi/features/seriesSummaries.js';
+import type { FeatureModule } from '../../src/sbi/features/featureModule.js';
+import { RICKER_SUMMARY_COUNT } from './summaries.js';
+
+export type RickerFeatureMode = 'summaries' | 'raw' | 'both';
+export const RICKER_FEATURE_MODES: readonly RickerFeatureMode[] = ['summaries', 'raw', 'both'];
+
+/** The feature module of a mode for series of length T (summaries first, then the series). */
+export function rickerFeatureModule(mode: RickerFeatureMode, T: number): FeatureModule {
+  if (!RICKER_FEATURE_MODES.includes(mode)) throw new Error(`rickerFeatureModule: mode must be one of ${RICKER_FEATURE_MODES.join(', ')}; received ${String(mode)}`);
+  const summaries = () => new FeatureChain([new SeriesSummaries({ length: T }), new PointwiseFeatures({ dim: RICKER_SUMMARY_COUNT, fn: 'asinh' })]);
+  const series = () => new PointwiseFeatures({ dim: T, fn: 'log1p' });
+  if (mode === 'summaries') return summaries();
+  if (mode === 'raw') return series();
+  return new FeatureConcat([summaries(), series()]);
+}
+
+export interface RickerFeatures {
+  /** Row-major [n, width]. */
+  values: Float64Array;
+  width: number;
+  /** Columns of summaries (first) and of the transformed series (after them). */
+  summaryWidth: number;
+  rawWidth: number;
+}
+
+/** The feature widths of a mode: summaries first, then the transformed series. */
+export function rickerFeatureWidths(mode: RickerFeatureMode, T: number): { summaryWidth: number; rawWidth: number; width: number } {
+  const summaryWidth = mode === 'raw' ? 0 : RICKER_SUMMARY_COUNT;
+  const rawWidth = mode === 'summaries' ? 0 : T;
+  return { summaryWidth, rawWidth, width: summaryWidth + rawWidth };
+}
+
+/** Features of n series of length T (row-major counts), computed by {@link rickerFeatureModule}. */
+export function rickerFeatures(ys: Float64Array, n: number, T: number, mode: RickerFeatureMode): RickerFeatures {
+  if (ys.length !== n * T) throw new Error(`rickerFeatures: expected ${n} series of length ${T} (${n * T} values); received ${ys.length}`);
+  const module = rickerFeatureModule(mode, T);
+  try {
+    return { values: module.transformRows(ys, n), ...rickerFeatureWidths(mode, T) };
+  } finally {
+    module.dispose();
+  }
+}
+
+/**
+ * The features of observed series as a tensor ([series, width]), for posteriors saved before
+ * feature modules existed (they take features); a current posterior takes the raw series itself.
+ */
+export function rickerObservationFeatures(mode: RickerFeatureMode, ys: number[][], T: number): tf.Tensor2D {
+  const f = rickerFeatures(Float64Array.from(ys.flat()), ys.length, T, mode);
+  return tf.tensor2d(Float32Array.from(f.values), [ys.length, f.width]);
+}
