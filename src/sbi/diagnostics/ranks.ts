@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { repeatRows } from '../../distributions/distribution.js';
 import { toRandom, type SeedLike } from '../../random.js';
 import { tidy } from '../../util/tidy.js';
-import { readRows, rowsTensor, type RowsInput } from '../../rows.js';
+import { readRows, rowsTensor, type CheckedRows, type RowsInput } from '../../rows.js';
 import type { AmortizedPosterior } from '../npe/types.js';
 
 /** Options shared by {@link sbc} and {@link expectedCoverage}. */
@@ -46,6 +46,14 @@ export interface RankCounts {
 /** Default L when none is given: 99, so that the L + 1 = 100 possible ranks split into equal bins. */
 export const DEFAULT_POSTERIOR_SAMPLES = 99;
 
+/** Throw, naming the first row and column, when a matrix holds NaN or Infinity. */
+function requireFinite(where: string, name: string, m: CheckedRows): void {
+  const i = m.values.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) {
+    throw new Error(`${where}: ${name} must be finite; received ${m.values[i]} in row ${Math.floor(i / m.width)}, column ${i % m.width}`);
+  }
+}
+
 /**
  * Count, for N pairs (θ_i, x_i), where θ_i falls among L posterior draws for x_i: below/equal per
  * parameter, and above/equal in density when `density` is set (one `logProb` over the N·L draws
@@ -61,6 +69,9 @@ export function posteriorRankCounts(
   const theta = readRows(where, 'thetas', thetas);
   const x = readRows(where, 'xs', xs);
   if (theta.rows !== x.rows) throw new Error(`${where}: thetas and xs must have the same number of rows; received ${theta.rows} and ${x.rows}`);
+  // A NaN true parameter would compare false with every draw and get rank 0 silently.
+  requireFinite(where, 'thetas', theta);
+  requireFinite(where, 'xs', x);
   const L = options.numPosteriorSamples ?? DEFAULT_POSTERIOR_SAMPLES;
   if (!(Number.isInteger(L) && L >= 1)) throw new Error(`${where}: numPosteriorSamples must be a positive integer; received ${L}`);
   const chunk = options.batchSize ?? Math.max(1, Math.floor(20_000 / L));

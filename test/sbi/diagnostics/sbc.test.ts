@@ -66,6 +66,9 @@ describe('sbc', () => {
     expect(() => sbcRankTests([[3.5]], 10)).toThrow(/sbcRankTests: ranks must be integers in \[0, 10\]/);
     expect(() => sbcRankTests([[1]], 10, { tests: [] })).toThrow(/sbcRankTests: tests/);
     expect(() => sbc(new GaussianPosterior(2, SIGMA), thetas.slice(0, 3), xs.slice(0, 4))).toThrow(/sbc: thetas and xs must have the same number of rows/);
+    // Regression: a NaN true parameter got rank 0 silently.
+    expect(() => sbc(new GaussianPosterior(2, SIGMA), [[0, 1], [NaN, 2]], [[0, 1], [1, 2]])).toThrow(/sbc: thetas must be finite; received NaN in row 1, column 0/);
+    expect(() => sbc(new GaussianPosterior(2, SIGMA), [[0, 1], [1, 2]], [[0, Infinity], [1, 2]])).toThrow(/sbc: xs must be finite; received Infinity in row 0, column 1/);
   });
 
   it('runs on a conditional flow through posteriorFromDistribution', () => {
