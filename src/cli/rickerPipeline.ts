@@ -17,7 +17,9 @@ import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
 import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
-import '../sbi/npe/ensemble.js'; // registers PosteriorEnsemble for loadModel
+import { PosteriorEnsemble } from '../sbi/npe/ensemble.js'; // also registers PosteriorEnsemble for loadModel
+import { NPEPosterior } from '../sbi/npe/posterior.js';
+import { UsageError } from './args.js';
 import { loadModel } from '../node/files.js';
 import { serializeModule } from '../io/format.js';
 import { epochProgress } from '../node/epochProgress.js';
@@ -90,7 +92,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
     let calibration: Awaited<ReturnType<typeof calibrate>> | null = null;
 
     if (o.posteriorFile) {
-      const { module: posterior, metadata } = await time('load', () => loadModel<NeuralPosterior & Module>(o.posteriorFile!));
+      const { module: posterior, metadata } = await time('load', () => loadSavedPosterior(o.posteriorFile!));
       const mode = (metadata.features as RickerFeatureMode | undefined) ?? 'both';
       if (metadata.T !== undefined && metadata.T !== T) {
         throw new Error(`ricker: the saved posterior was trained on series of length ${metadata.T}; the observation has ${T} counts`);
@@ -193,6 +195,26 @@ async function simulate(o: RickerPipelineOptions, n: number, seed: number, label
   bar.stop();
   if (sim.n === 0) throw new Error(`ricker: all ${n} simulations failed (${sim.firstError ?? 'non-finite outputs'})`);
   return sim;
+}
+
+/**
+ * The saved posterior of `--posterior`. A file that is missing, unreadable or corrupt, or that holds
+ * another kind of model (a plain Flow, say), is bad input: a UsageError (exit status 2) naming
+ * the file and the problem.
+ */
+async function loadSavedPosterior(file: string): Promise<{ module: NeuralPosterior & Module; metadata: Record<string, unknown> }> {
+  let loaded;
+  try {
+    loaded = await loadModel<Module>(file);
+  } catch (e) {
+    throw new UsageError(`ricker: --posterior ${file}: ${(e as Error).message}`);
+  }
+  const m = loaded.module;
+  if (!(m instanceof NPEPosterior || m instanceof PosteriorEnsemble)) {
+    m.dispose();
+    throw new UsageError(`ricker: --posterior ${file} holds a ${m.constructor.name}, not a posterior saved by npm run ricker (NPEPosterior or PosteriorEnsemble)`);
+  }
+  return { module: m, metadata: loaded.metadata };
 }
 
 /**

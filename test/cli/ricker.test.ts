@@ -19,6 +19,22 @@ function obsFile(name: string, content: string): string {
   writeFileSync(file, content);
   return file;
 }
+/** A saved plain Flow (not a posterior), written once. */
+function savedFlow(): string {
+  const file = path.join(dir, 'flow.json');
+  const script = path.join(dir, 'saveFlow.mts');
+  writeFileSync(
+    script,
+    [
+      `import { maf } from ${JSON.stringify(path.resolve('src/flows/builders.js'))};`,
+      `import { saveModel } from ${JSON.stringify(path.resolve('src/node/files.js'))};`,
+      `await saveModel(maf({ dim: 3, seed: 1 }), ${JSON.stringify(file)});`,
+    ].join('\n'),
+  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env: { ...process.env, FLOWSBI_QUIET: '1' } });
+  if (r.status !== 0) throw new Error(`savedFlow: ${r.stderr}`);
+  return file;
+}
 const valid = Array.from({ length: 50 }, (_, t) => (t * 7) % 13);
 
 describe('npm run ricker', () => {
@@ -33,6 +49,10 @@ describe('npm run ricker', () => {
     ['an unknown flag', ['--bogus'], /unknown argument "--bogus"/],
     ['an unknown method', ['--method', 'mcmc'], /--method must be npe, abc or pmmh; received "mcmc"/],
     ['too few simulations', ['--simulations', '10'], /--simulations must be an integer >= 100; received 10/],
+    // Regressions: these exited with status 1, or with "n must be a positive integer" for a Flow.
+    ['a missing --posterior file', ['--posterior', path.join(dir, 'none.json')], /--posterior .*none\.json: .*(no such file|ENOENT|cannot read)/i],
+    ['a corrupted --posterior file', ['--posterior', obsFile('corrupt.json', '{"format": "flowsbi", ')], /--posterior .*corrupt\.json: /],
+    ['a saved Flow as --posterior', ['--posterior', savedFlow()], /--posterior .*flow\.json holds a Flow, not a posterior saved by npm run ricker/],
   ];
   for (const [what, args, message] of bad) {
     test(`${what}: message, exit status 2, nothing written`, () => {
