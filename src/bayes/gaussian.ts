@@ -61,3 +61,14 @@ export function sampleGaussian(m: number[], s: number[][], n: number, random: Ra
 export function diagonalMatrix(values: ArrayLike<number>): number[][] {
   return Array.from({ length: values.length }, (_, i) => Array.from({ length: values.length }, (_, j) => (i === j ? values[i] : 0)));
 }
+
+/**
+ * The smallest KL(q || N(m, S)) over fully factorised Gaussians q (the mean-field optimum, Bishop
+ * 2006, section 10.1.2): q has mean m and variances 1 / (S^-1)_ii, and
+ *   KL = (sum_i log (S^-1)_ii + log |S|) / 2,
+ * zero exactly when S is diagonal.
+ */
+export function meanFieldOptimalKL(s: number[][]): number {
+  const precision = inverseSpd(s);
+  return 0.5 * (precision.reduce((acc, row, i) => acc + Math.log(row[i]), 0) + logDetSpd(s));
+}

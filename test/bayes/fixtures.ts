@@ -1,4 +1,5 @@
 // Shared seeded problems for the Bayesian tests.
+import { Matrix, QrDecomposition } from 'ml-matrix';
 import { Random } from '../../src/random.js';
 import { BayesianLinearRegression } from '../../src/bayes/linearRegression.js';
 
@@ -20,4 +21,18 @@ export function regressionProblem(seed = 11): BayesianLinearRegression {
 export function startingPoints(chains: number, dim: number, seed = 5, sd = 2): number[][] {
   const r = new Random(seed);
   return Array.from({ length: chains }, () => Array.from({ length: dim }, () => sd * r.normal()));
+}
+
+/**
+ * A zero-mean Gaussian in `dim` dimensions whose covariance has eigenvalues log-spaced from 1 to
+ * `condition` along a random rotation (seeded): Sigma = Q diag(lambda) Q'.
+ */
+export function correlatedGaussian(dim: number, condition: number, seed = 3): { covariance: number[][]; precision: number[][] } {
+  const r = new Random(seed);
+  const a = new Matrix(Array.from({ length: dim }, () => Array.from({ length: dim }, () => r.normal())));
+  const q = new QrDecomposition(a).orthogonalMatrix;
+  const lambda = Array.from({ length: dim }, (_, i) => condition ** (i / (dim - 1)));
+  const build = (f: (l: number) => number) =>
+    Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => lambda.reduce((s, l, k) => s + q.get(i, k) * f(l) * q.get(j, k), 0)));
+  return { covariance: build((l) => l), precision: build((l) => 1 / l) };
 }
