@@ -14,6 +14,8 @@ afterAll(() => blr.dispose());
 
 function expectAgreesWithExact(run: McmcResult): void {
   expect(run.chainDraws.length).toBe(4);
+  const z = run.estimates().map((e, j) => [(e.mean - blr.posteriorMean[j]) / e.mcseMean, (e.sd - blr.posteriorSd[j]) / e.mcseSd]);
+  console.log(`BLR ${run.sampler}: max R-hat ${run.maxRhat().toFixed(4)}, min bulk ESS ${run.minEssBulk().toFixed(0)}, largest |error| / MCSE: mean ${Math.max(...z.map((v) => Math.abs(v[0]))).toFixed(2)}, sd ${Math.max(...z.map((v) => Math.abs(v[1]))).toFixed(2)}`);
   expect(run.maxRhat()).toBeLessThan(1.01);
   run.estimates().forEach((e, j) => {
     const meanZ = Math.abs(e.mean - blr.posteriorMean[j]) / e.mcseMean;
@@ -90,6 +92,7 @@ describe('HMC and NUTS on a 50-D Gaussian with condition number 100', () => {
     // The whole matrix: relative Frobenius error (the diagonal of Sigma alone is 0.75 away, so
     // this needs the correlations), and tr(Sigma^-1 S) / d (1 when the small directions, which
     // the Frobenius norm hardly sees, are right too).
+    console.log(`50-D Gaussian ${run.sampler}: relative Frobenius error ${relativeError.toFixed(4)}, tr(Sigma^-1 S)/d ${whitenedTrace.toFixed(4)}, max R-hat ${run.maxRhat().toFixed(4)}, min bulk ESS ${run.minEssBulk().toFixed(0)}`);
     expect(relativeError).toBeLessThan(0.25);
     expect(Math.abs(whitenedTrace - 1)).toBeLessThan(0.05);
     return { relativeError, whitenedTrace };
