@@ -4,7 +4,8 @@
  * constants gamma = 0.05, t0 = 10, kappa = 0.75):
  *   s_bar <- (1 - 1/(t + t0)) s_bar + (delta - a_t)/(t + t0),
  *   log eps_t = mu - sqrt(t)/gamma s_bar,   log eps_bar <- t^-kappa log eps_t + (1 - t^-kappa) log eps_bar,
- * with mu = log(10 eps_0). During warm-up the sampler uses eps_t; afterwards eps_bar.
+ * with mu = log(10 eps_0) (Stan's bias toward larger steps, which are cheaper; a random-walk scale
+ * uses mu = log eps_0). During warm-up the sampler uses eps_t; afterwards eps_bar.
  */
 export class DualAveraging {
   private counter = 0;
@@ -17,6 +18,7 @@ export class DualAveraging {
   constructor(
     initialStepSize: number,
     readonly target: number,
+    private readonly muFactor = 10,
     private readonly gamma = 0.05,
     private readonly t0 = 10,
     private readonly kappa = 0.75,
@@ -30,7 +32,7 @@ export class DualAveraging {
     this.counter = 0;
     this.sBar = 0;
     this.xBar = 0;
-    this.mu = Math.log(10 * initialStepSize);
+    this.mu = Math.log(this.muFactor * initialStepSize);
     this.stepSize = initialStepSize;
   }
 

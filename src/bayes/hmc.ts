@@ -55,7 +55,7 @@ export function hmc(logDensity: BatchLogDensity, options: HmcOptions): McmcResul
     name: 'hmc',
     usesGradient: true,
     defaultTargetAcceptance: 0.65,
-    initialStepSize: (s, m, random, previous) => findStepSize(s.q, s.logp, s.grad, previous, m, random),
+    initialStepSize: (s, m, random, previous) => findStepSize(s.q, s.logp, s.grad, previous ?? 1, m, random),
     transition: (s, eps, m, random) => hmcTransition(s, eps * (1 + jitter * (2 * random.uniform() - 1)), m, random, steps),
   };
   return runSampler(kernel, logDensity, options);

@@ -3,7 +3,9 @@
  * x' = x + s sqrt(v) * z, z ~ N(0, I): during warm-up the scale s is adapted by dual averaging
  * toward an acceptance rate of 0.234 (0.44 in one dimension; Roberts, Gelman & Gilks 1997), and
  * the per-coordinate variances v are the regularised variances of the draws of Stan's warm-up
- * windows (as the diagonal metric of HMC), after each of which s restarts from 2.38 / sqrt(d).
+ * windows (as the diagonal metric of HMC). s starts at 2.38 / sqrt(d) and, after each window,
+ * restarts from its adapted value, the dual averaging centred there (not at 10 times it, as for
+ * HMC step sizes).
  * Needs no gradients. Its cost per effective draw grows about linearly with the dimension, which
  * is why it stops working for networks with many weights.
  */
@@ -34,14 +36,15 @@ function* metropolisTransition(state: ChainState, scale: number, variances: Floa
 export function metropolis(logDensity: BatchLogDensity, options: SamplerOptions): McmcResult {
   const { dim } = initialPositions('metropolis', options?.initial);
   // eslint-disable-next-line require-yield
-  function* initialScale(): Transition<number> {
-    return 2.38 / Math.sqrt(dim);
+  function* initialScale(previous: number | null): Transition<number> {
+    return previous ?? 2.38 / Math.sqrt(dim);
   }
   const kernel: Kernel = {
     name: 'metropolis',
     usesGradient: false,
     defaultTargetAcceptance: dim === 1 ? 0.44 : 0.234,
-    initialStepSize: () => initialScale(),
+    muFactor: 1,
+    initialStepSize: (_s, _m, _r, previous) => initialScale(previous),
     transition: (s, scale, v, random) => metropolisTransition(s, scale, v, random),
   };
   return runSampler(kernel, logDensity, options);

@@ -99,7 +99,7 @@ export function nuts(logDensity: BatchLogDensity, options: NutsOptions): McmcRes
     name: 'nuts',
     usesGradient: true,
     defaultTargetAcceptance: 0.8,
-    initialStepSize: (s, m, random, previous) => findStepSize(s.q, s.logp, s.grad, previous, m, random),
+    initialStepSize: (s, m, random, previous) => findStepSize(s.q, s.logp, s.grad, previous ?? 1, m, random),
     transition: (s, eps, m, random) => nutsTransition(s, eps, m, random, maxDepth),
   };
   return runSampler(kernel, logDensity, options);

@@ -51,8 +51,13 @@ export interface Kernel {
   readonly name: string;
   readonly usesGradient: boolean;
   readonly defaultTargetAcceptance: number;
-  /** A first step size for the current metric (may evaluate the density). */
-  initialStepSize(state: ChainState, inverseMass: Float64Array, random: Random, previous: number): Transition<number>;
+  /** Dual averaging shrinks log step sizes toward log(muFactor x the initial one) (default 10). */
+  readonly muFactor?: number;
+  /**
+   * A first step size for the current metric (may evaluate the density); `previous` is the
+   * adapted one after a metric update, null at the start.
+   */
+  initialStepSize(state: ChainState, inverseMass: Float64Array, random: Random, previous: number | null): Transition<number>;
   /** One transition; `adapting` is true during warm-up. */
   transition(state: ChainState, stepSize: number, inverseMass: Float64Array, random: Random, adapting: boolean): Transition<TransitionResult>;
 }
@@ -87,9 +92,9 @@ export function runSampler(kernel: Kernel, logDensity: BatchLogDensity, options:
   }));
   const evaluations = new Array(chains).fill(1);
   const inverseMass: Float64Array[] = states.map(() => new Float64Array(dim).fill(1));
-  const findStepSizes = (previous: number[]): number[] =>
+  const findStepSizes = (previous: (number | null)[]): number[] =>
     runLockstep(evaluator, states.map((s, c) => kernel.initialStepSize(s, inverseMass[c], streams[c], previous[c])), kernel.usesGradient, evaluations);
-  const averaging = findStepSizes(new Array(chains).fill(1)).map((eps) => new DualAveraging(eps, target));
+  const averaging = findStepSizes(new Array(chains).fill(null)).map((eps) => new DualAveraging(eps, target, kernel.muFactor));
   const schedule = warmupSchedule(warmup);
   const adaptMetric = options.adaptMetric ?? true;
   const windows = states.map(() => new WindowVariance(dim));

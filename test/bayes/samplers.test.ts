@@ -31,7 +31,7 @@ describe('samplers on Bayesian linear regression (exact posterior)', () => {
   test('metropolis', () => {
     const logJoint = blr.logJoint(); // makes (and keeps) the data tensors
     const before = tf.memory().numTensors;
-    const run = metropolis(logJoint, { initial: startingPoints(4, 3), warmup: 1000, samples: 4000, seed: 1 });
+    const run = metropolis(logJoint, { initial: startingPoints(4, 3), warmup: 2000, samples: 8000, seed: 1 });
     expect(tf.memory().numTensors).toBe(before);
     expectAgreesWithExact(run);
     for (const a of run.stats.acceptance) expect(a).toBeGreaterThan(0.05);
