@@ -62,6 +62,8 @@ export async function benchSamplerGradients({ quick = false }: { quick?: boolean
     referenceMs = null;
   }
   const rate = (ms: number) => `${Math.round(1000 / ms)} gradients/s`;
+  const useful = nutsRun.stats.evaluations.reduce((a, b) => a + b, 0) / (nutsRun.stats.batchedCalls * nutsRun.chains);
+  console.log(`  NUTS in lockstep: ${(100 * useful).toFixed(0)}% of the batched rows were gradients a chain asked for (the rest wait for deeper trees)`);
   console.log(`  HMC ${rate(hmcMs)}, NUTS ${rate(nutsMs)} (chain-gradients of a 201-weight BNN on 200 points, 4 chains); PyTorch HMC ${reference ? `${rate(reference.ms_median)} (torch ${String(reference.torch)}, 1 thread, ${String(reference.blas)})` : 'n/a'}`);
   return { hmcMs, nutsMs, referenceMs, reference };
 }

@@ -28,7 +28,7 @@ export async function moonsPart(out: string, seed: number, quick: boolean): Prom
   const test = moons(1000, seed + 1);
   const model = new BayesianMLP({ x: train.x, y: train.y, hidden: [10] });
   const logJoint = model.logJoint();
-  const epochs = quick ? 8 : 40;
+  const epochs = quick ? 3 : 30;
   const timings: Record<string, number> = {};
   const time = <T>(label: string, f: () => T): T => {
     const t0 = performance.now();
@@ -39,7 +39,7 @@ export async function moonsPart(out: string, seed: number, quick: boolean): Prom
 
   const map = time('MAP', () => model.fitMap({ steps: quick ? 500 : 2000, learningRate: 0.01, seed }));
   const run = time('NUTS', () =>
-    nuts(logJoint, { initial: model.samplePrior(4, seed + 2, 0.5), warmup: quick ? 100 : 400, samples: quick ? 100 : 400, maxTreeDepth: 8, seed: seed + 3 }),
+    nuts(logJoint, { initial: model.samplePrior(4, seed + 2, 0.5), warmup: quick ? 40 : 300, samples: quick ? 40 : 300, maxTreeDepth: quick ? 5 : 7, seed: seed + 3 }),
   );
   const common = { seed: seed + 4, maxEpochs: epochs, patience: epochs, samplesPerStep: 32, stepsPerEpoch: 100, validationLogDensity: logJoint, validationSamples: 1024 };
   const mf = time('mean-field VI', () =>
@@ -80,7 +80,7 @@ export async function moonsPart(out: string, seed: number, quick: boolean): Prom
   }
   for (const method of ['MAP', 'mean-field VI', 'flow VI']) scores[method].meanKLFromNUTSOverGrid = meanBernoulliKL(gridP.NUTS, gridP[method]);
   for (const [method, value] of Object.entries(elbo)) scores[method].elbo = value;
-  scores.NUTS = { ...scores.NUTS, maxRhatWeights: run.maxRhat(), divergences: run.stats.divergences, meanTreeDepth: run.stats.treeDepth, acceptance: run.stats.acceptance };
+  scores.NUTS = { ...scores.NUTS, maxRhatWeights: run.maxRhat(), usefulBatchRows: run.stats.evaluations.reduce((a, b) => a + b, 0) / (run.stats.batchedCalls * run.chains), divergences: run.stats.divergences, meanTreeDepth: run.stats.treeDepth, acceptance: run.stats.acceptance };
 
   const points = train.x.map(([a, b], i) => ({ x: a, y: b, label: String(train.y[i]) }));
   const panels = Object.keys(weights).map((method) => ({

@@ -18,9 +18,9 @@ export async function regressionPart(out: string, seed: number, quick: boolean):
   const initial = Array.from({ length: 4 }, () => [0, 0, 0].map(() => 2 * r.normal()));
   const scale = quick ? 0.25 : 1;
   const runs: Record<string, McmcResult> = {
-    Metropolis: metropolis(logJoint, { initial, warmup: 1000, samples: Math.round(4000 * scale), seed: seed + 1 }),
-    HMC: hmc(logJoint, { initial, warmup: 500, samples: Math.round(1000 * scale), leapfrogSteps: 3, seed: seed + 2 }),
-    NUTS: nuts(logJoint, { initial, warmup: 500, samples: Math.round(1000 * scale), seed: seed + 3 }),
+    Metropolis: metropolis(logJoint, { initial, warmup: quick ? 300 : 1000, samples: Math.round(4000 * scale), seed: seed + 1 }),
+    HMC: hmc(logJoint, { initial, warmup: quick ? 100 : 500, samples: Math.round(1000 * scale), leapfrogSteps: 3, seed: seed + 2 }),
+    NUTS: nuts(logJoint, { initial, warmup: quick ? 100 : 500, samples: Math.round(1000 * scale), seed: seed + 3 }),
   };
   const { q, history } = meanFieldPosterior(logJoint, { dim: 3, seed: seed + 4, maxEpochs: 30, learningRate: 0.03, schedule: cosineSchedule(30, 0.02), patience: 30, samplesPerStep: 128, stepsPerEpoch: 50 });
   const mfDraws = q.sample(4000, { seed: seed + 5 });

@@ -101,34 +101,47 @@ export class BayesianMLP {
 
   /**
    * Network outputs (logits or means) `[S, N]` for weights `[S, dim]` and inputs `[N, in]`.
-   * Activations are kept as [N, S, width] so that the first layer is one plain 2-D product
-   * x [N, in] @ [in, S * width] (wasm's fast XNNPACK path; batched 3-D products fall back to a loop
-   * about 12 times slower) and a one-unit output layer is a product with a sum; only hidden-to-hidden
-   * layers use batched products.
+   * Written for wasm, where batched 3-D products fall back to a loop about 12 times slower than
+   * 2-D ones and gradients of broadcasts along the data axis are slow sums over axis 0:
+   * - the first layer's weights and bias are one [in + 1, out] block of w (the bias row last), so
+   *   it is one 2-D product [x, 1] @ [in + 1, S * out], bias included;
+   * - activations stay 2-D as [N, S * width];
+   * - a one-unit output layer is one 2-D product with the block-diagonal [S * in, S] matrix of the
+   *   S weight vectors; wider hidden-to-hidden layers use batched products.
    */
   forward(w: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const S = w.shape[0];
       const N = x.shape[0];
       const last = this.slots.length - 1;
-      let h: tf.Tensor3D | undefined;
+      let h: tf.Tensor2D | undefined;
       this.slots.forEach((s, l) => {
-        const W = tf.reshape(tf.slice(w, [0, s.weightOffset], [S, s.inputs * s.outputs]), [S, s.inputs, s.outputs]);
-        const b = tf.reshape(tf.slice(w, [0, s.biasOffset], [S, s.outputs]), [1, S, s.outputs]);
-        let z: tf.Tensor3D;
+        let z: tf.Tensor2D;
         if (!h) {
-          const flat = tf.reshape(tf.transpose(W, [1, 0, 2]), [s.inputs, S * s.outputs]);
-          z = tf.reshape(tf.matMul(x, flat), [N, S, s.outputs]);
+          const block = tf.reshape(tf.slice(w, [0, s.weightOffset], [S, (s.inputs + 1) * s.outputs]), [S, s.inputs + 1, s.outputs]);
+          const flat = tf.reshape(tf.transpose(block, [1, 0, 2]), [s.inputs + 1, S * s.outputs]);
+          z = tf.matMul(tf.concat([x, tf.ones([N, 1])], 1), flat);
         } else if (s.outputs === 1) {
-          z = tf.reshape(tf.sum(tf.mul(h, tf.reshape(W, [1, S, s.inputs])), 2), [N, S, 1]);
+          const W = tf.reshape(tf.slice(w, [0, s.weightOffset], [S, s.inputs]), [S * s.inputs, 1]);
+          const b = tf.slice(w, [0, s.biasOffset], [S, 1]);
+          z = tf.add(tf.matMul(h, tf.mul(W, this.blockMask(S, s.inputs))), tf.reshape(b, [1, S]));
         } else {
-          z = tf.transpose(tf.matMul(tf.transpose(h, [1, 0, 2]), W), [1, 0, 2]);
+          const W = tf.reshape(tf.slice(w, [0, s.weightOffset], [S, s.inputs * s.outputs]), [S, s.inputs, s.outputs]);
+          const b = tf.reshape(tf.slice(w, [0, s.biasOffset], [S, s.outputs]), [1, S * s.outputs]);
+          const perDraw = tf.matMul(tf.transpose(tf.reshape(h, [N, S, s.inputs]), [1, 0, 2]), W);
+          z = tf.add(tf.reshape(tf.transpose(perDraw, [1, 0, 2]), [N, S * s.outputs]), b);
         }
-        z = tf.add(z, b);
         h = l < last ? (this.activation === 'tanh' ? tf.tanh(z) : tf.relu(z)) : z;
       });
-      return tf.transpose(tf.reshape(h!, [N, S])) as tf.Tensor2D;
+      return tf.transpose(h!) as tf.Tensor2D;
     });
+  }
+
+  /** The 0/1 mask [S * width, S] with ones where row k belongs to draw floor(k / width). */
+  private blockMask(S: number, width: number): tf.Tensor2D {
+    const mask = new Float32Array(S * width * S);
+    for (let k = 0; k < S * width; k++) mask[k * S + Math.floor(k / width)] = 1;
+    return tf.tensor2d(mask, [S * width, S]);
   }
 
   /** log p(w) of each row `[S, dim]` → `[S]`. */

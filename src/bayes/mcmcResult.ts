@@ -19,6 +19,11 @@ export interface McmcStats {
   inverseMass: Float64Array[];
   /** Log density evaluations each chain asked for, warm-up included (with gradients for HMC/NUTS). */
   evaluations: number[];
+  /**
+   * Batched density calls (each evaluates every chain): sum(evaluations) / (batchedCalls x chains)
+   * is the share of rows that did useful work (below 1 for NUTS, whose chains' trees differ).
+   */
+  batchedCalls: number;
   /** Mean NUTS tree depth during sampling, per chain (NaN for other samplers). */
   treeDepth: number[];
   /** Wall time of the whole run, warm-up included. */

@@ -141,6 +141,7 @@ export function runSampler(kernel: Kernel, logDensity: BatchLogDensity, options:
     stepSize: stepSizes,
     inverseMass,
     evaluations,
+    batchedCalls: evaluator.calls,
     treeDepth: depth,
     wallTimeMs: performance.now() - start,
   });
