@@ -35,6 +35,9 @@ export interface BayesianMLPOptions {
   biasPriorSd?: number;
 }
 
+/** Largest block-diagonal output matrix (entries) before `forward` switches to a broadcast. */
+const BLOCK_DIAGONAL_MAX = 1 << 18;
+
 interface LayerSlot {
   inputs: number;
   outputs: number;
@@ -107,7 +110,8 @@ export class BayesianMLP {
    *   it is one 2-D product [x, 1] @ [in + 1, S * out], bias included;
    * - activations stay 2-D as [N, S * width];
    * - a one-unit output layer is one 2-D product with the block-diagonal [S * in, S] matrix of the
-   *   S weight vectors; wider hidden-to-hidden layers use batched products.
+   *   S weight vectors (while that matrix is small: up to 2^18 entries); wider hidden-to-hidden
+   *   layers use batched products.
    */
   forward(w: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
@@ -122,9 +126,13 @@ export class BayesianMLP {
           const flat = tf.reshape(tf.transpose(block, [1, 0, 2]), [s.inputs + 1, S * s.outputs]);
           z = tf.matMul(tf.concat([x, tf.ones([N, 1])], 1), flat);
         } else if (s.outputs === 1) {
-          const W = tf.reshape(tf.slice(w, [0, s.weightOffset], [S, s.inputs]), [S * s.inputs, 1]);
-          const b = tf.slice(w, [0, s.biasOffset], [S, 1]);
-          z = tf.add(tf.matMul(h, tf.mul(W, this.blockMask(S, s.inputs))), tf.reshape(b, [1, S]));
+          const b = tf.reshape(tf.slice(w, [0, s.biasOffset], [S, 1]), [1, S]);
+          const W = tf.slice(w, [0, s.weightOffset], [S, s.inputs]);
+          // The block-diagonal matrix has S^2 * in entries: for many draws (a validation ELBO,
+          // a predictive), a broadcast product summed over the last axis instead.
+          z = S * S * s.inputs <= BLOCK_DIAGONAL_MAX
+            ? tf.add(tf.matMul(h, tf.mul(tf.reshape(W, [S * s.inputs, 1]), this.blockMask(S, s.inputs))), b)
+            : tf.add(tf.sum(tf.mul(tf.reshape(h, [N, S, s.inputs]), tf.reshape(W, [1, S, s.inputs])), 2), b);
         } else {
           const W = tf.reshape(tf.slice(w, [0, s.weightOffset], [S, s.inputs * s.outputs]), [S, s.inputs, s.outputs]);
           const b = tf.reshape(tf.slice(w, [0, s.biasOffset], [S, s.outputs]), [1, S * s.outputs]);

@@ -34,7 +34,7 @@ describe('BayesianMLP', () => {
     models.push(m);
     const widths = [2, ...hidden, 1];
     expect(m.dim).toBe(widths.slice(1).reduce((n, b, l) => n + widths[l] * b + b, 0));
-    const w = m.samplePrior(3, 2);
+    const w = m.samplePrior(hidden.length === 1 ? 300 : 3, 2);
     const [out, lj] = tf.tidy(() => [m.forward(tf.tensor2d(w), tf.tensor2d(x)).arraySync(), Array.from(m.logJoint()(tf.tensor2d(w)).dataSync())]);
     w.forEach((wv, s) => {
       let logLik = 0;
