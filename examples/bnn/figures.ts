@@ -26,13 +26,13 @@ export function histogramRows(values: ArrayLike<number>, lo: number, hi: number,
 }
 
 /** One panel per coefficient: exact density (line) and each method's histogram outline. */
-export function coefficientPanels(rows: Row[], title: string): TopLevelSpec {
+export function coefficientPanels(rows: Row[], title: string, order: string[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: VL_CONFIG,
     title,
     data: { values: rows },
-    facet: { column: { field: 'coefficient', type: 'nominal', title: null } },
+    facet: { column: { field: 'coefficient', type: 'nominal', title: null, sort: order } },
     spec: {
       width: 230,
       height: 180,

@@ -62,7 +62,7 @@ export async function regressionPart(out: string, seed: number, quick: boolean):
     };
   }
   metrics['mean-field VI'] = { mean: loc, sd: variances.map(Math.sqrt), klToPosterior: mfKL, klOptimum: meanFieldOptimalKL(blr.posteriorCovariance), epochs: history.epochs };
-  await writePng(path.join(out, 'regression-coefficients.png'), renderVegaLite(coefficientPanels(rows, 'Bayesian linear regression: exact posterior and approximate draws')));
+  await writePng(path.join(out, 'regression-coefficients.png'), renderVegaLite(coefficientPanels(rows, 'Bayesian linear regression: exact posterior and approximate draws', names)));
 
   const grid = Array.from({ length: 81 }, (_, k) => -1.1 + (2.2 * k) / 80);
   const exact = blr.predictive(grid.map(features));
