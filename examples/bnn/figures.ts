@@ -59,7 +59,7 @@ export function predictiveBand(band: Row[], points: Row[], means: Row[], title: 
     height: 300,
     layer: [
       { data: { values: band }, mark: { type: 'area', opacity: 0.25, color: PALETTE[0] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative', title: 'y' }, y2: { field: 'hi' } } },
-      { data: { values: means }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: { field: 'method', type: 'nominal', scale: { range: PALETTE }, title: 'predictive mean' }, strokeDash: { field: 'method', type: 'nominal', legend: null } } },
+      { data: { values: means }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: { field: 'method', type: 'nominal', scale: { range: PALETTE }, title: 'predictive mean' } } },
       { data: { values: points }, mark: { type: 'point', filled: true, size: 22, color: '#222' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
     ],
   } as TopLevelSpec;
