@@ -54,6 +54,24 @@ export function perCoefficient(where: string, name: string, v: number | number[]
   return values;
 }
 
+/** The kept tensors of a regression's log joint: X' [d, n], y [n], prior mean and 1 / prior scale. */
+export interface RegressionTensors {
+  xt: tf.Tensor2D;
+  y: tf.Tensor1D;
+  m0: tf.Tensor1D;
+  invScale: tf.Tensor1D;
+}
+
+/** Make (and keep) the {@link RegressionTensors}; the caller disposes them. */
+export function regressionTensors(x: number[][], y: number[], priorMean: number[], priorScale: number[]): RegressionTensors {
+  return tf.tidy(() => ({
+    xt: tf.keep(tf.tensor2d(x[0].map((_, j) => x.map((r) => r[j])))),
+    y: tf.keep(tf.tensor1d(y)),
+    m0: tf.keep(tf.tensor1d(priorMean)),
+    invScale: tf.keep(tf.tensor1d(priorScale.map((s) => 1 / s))),
+  }));
+}
+
 /** X'A X-style products on the host: X'X and X'y. */
 export function normalEquations(x: number[][], y: number[]): { xtx: number[][]; xty: number[] } {
   const d = x[0].length;
@@ -84,7 +102,7 @@ export class BayesianLinearRegression {
   readonly posteriorCovariance: number[][];
   private readonly x: number[][];
   private readonly y: number[];
-  private tensors: { xt: tf.Tensor2D; y: tf.Tensor1D; m0: tf.Tensor1D; invSd: tf.Tensor1D } | undefined;
+  private tensors: RegressionTensors | undefined;
 
   constructor(options: LinearRegressionOptions) {
     const where = 'BayesianLinearRegression';
@@ -150,13 +168,8 @@ export class BayesianLinearRegression {
    * tensors are made on the first call and kept until {@link dispose}.
    */
   logJoint(): BatchLogDensity {
-    this.tensors ??= tf.tidy(() => ({
-      xt: tf.keep(tf.tensor2d(this.x[0].map((_, j) => this.x.map((r) => r[j])))),
-      y: tf.keep(tf.tensor1d(this.y)),
-      m0: tf.keep(tf.tensor1d(this.priorMean)),
-      invSd: tf.keep(tf.tensor1d(this.priorSd.map((s) => 1 / s))),
-    }));
-    const { xt, y, m0, invSd } = this.tensors;
+    this.tensors ??= regressionTensors(this.x, this.y, this.priorMean, this.priorSd);
+    const { xt, y, m0, invScale: invSd } = this.tensors;
     const constant = -0.5 * this.n * (LOG_2PI + 2 * Math.log(this.noiseSd)) - this.priorSd.reduce((s, v) => s + Math.log(v), 0) - 0.5 * this.dim * LOG_2PI;
     const inv2s2 = 1 / (2 * this.noiseSd ** 2);
     return (w: tf.Tensor2D) =>

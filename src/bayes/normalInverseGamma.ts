@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LOG_2PI } from '../numerics.js';
 import { inverseSpd, logDetSpd } from './gaussian.js';
 import type { BatchLogDensity } from './logDensity.js';
-import { checkRegressionData, normalEquations, perCoefficient } from './linearRegression.js';
+import { checkRegressionData, normalEquations, perCoefficient, regressionTensors, type RegressionTensors } from './linearRegression.js';
 import { logGamma } from '../sbi/diagnostics/statistics.js';
 
 /** Data and prior of {@link NormalInverseGammaRegression}. */
@@ -45,7 +45,7 @@ export class NormalInverseGammaRegression {
   readonly b: number;
   private readonly xData: number[][];
   private readonly yData: number[];
-  private tensors: { xt: tf.Tensor2D; y: tf.Tensor1D; m0: tf.Tensor1D; invScale: tf.Tensor1D } | undefined;
+  private tensors: RegressionTensors | undefined;
 
   constructor(options: NormalInverseGammaOptions) {
     const where = 'NormalInverseGammaRegression';
@@ -101,12 +101,7 @@ export class NormalInverseGammaRegression {
 
   /** log p(y, w, s) over rows (w, s = log sigma^2) `[chains, d + 1]` → `[chains]` (TF.js). */
   logJoint(): BatchLogDensity {
-    this.tensors ??= tf.tidy(() => ({
-      xt: tf.keep(tf.tensor2d(this.xData[0].map((_, j) => this.xData.map((r) => r[j])))),
-      y: tf.keep(tf.tensor1d(this.yData)),
-      m0: tf.keep(tf.tensor1d(this.priorMean)),
-      invScale: tf.keep(tf.tensor1d(this.priorScale.map((s) => 1 / s))),
-    }));
+    this.tensors ??= regressionTensors(this.xData, this.yData, this.priorMean, this.priorScale);
     const { xt, y, m0, invScale } = this.tensors;
     const { n, dim: d, a0, b0 } = this;
     const constant = -0.5 * (n + d) * LOG_2PI - this.priorScale.reduce((s, v) => s + Math.log(v), 0) + a0 * Math.log(b0) - logGamma(a0);
