@@ -37,9 +37,9 @@ export async function moonsPart(out: string, seed: number, quick: boolean): Prom
     return r;
   };
 
-  const map = time('MAP', () => model.fitMap({ steps: quick ? 500 : 2000, learningRate: 0.01, seed }));
+  const map = time('MAP', () => model.fitMap({ steps: quick ? 500 : 2000, learningRate: 0.03, seed }));
   const run = time('NUTS', () =>
-    nuts(logJoint, { initial: model.samplePrior(4, seed + 2, 0.5), warmup: quick ? 40 : 300, samples: quick ? 40 : 300, maxTreeDepth: quick ? 5 : 7, seed: seed + 3 }),
+    nuts(logJoint, { initial: model.samplePrior(4, seed + 2, 0.5), warmup: quick ? 40 : 250, samples: quick ? 40 : 250, maxTreeDepth: quick ? 5 : 6, seed: seed + 3 }),
   );
   const common = { seed: seed + 4, maxEpochs: epochs, patience: epochs, samplesPerStep: 32, stepsPerEpoch: 100, validationLogDensity: logJoint, validationSamples: 1024 };
   const mf = time('mean-field VI', () =>

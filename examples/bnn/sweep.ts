@@ -35,7 +35,7 @@ export async function sweepPart(seed: number, quick: boolean): Promise<Record<st
     const model = new BayesianMLP({ ...data, hidden: [width] });
     const logJoint = model.logJoint();
     const initial = model.samplePrior(4, seed + width, 0.5);
-    const iterations = quick ? 30 : 150;
+    const iterations = quick ? 30 : 100;
     const runs: [string, McmcResult][] = [
       ['Metropolis', metropolis(logJoint, { initial, warmup: 10 * iterations, samples: 10 * iterations, seed: seed + 1 })],
       ['HMC', hmc(logJoint, { initial, warmup: iterations, samples: iterations, leapfrogSteps: 16, seed: seed + 2 })],
