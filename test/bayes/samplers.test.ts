@@ -52,10 +52,14 @@ describe('samplers on Bayesian linear regression (exact posterior)', () => {
     for (const depth of run.stats.treeDepth) expect(depth).toBeGreaterThan(1);
   });
 
-  test('draws come back as [chains, samples, dim] and the same seed gives the same draws', () => {
+  test('draws come back as [chains, samples, dim], the same seed gives the same draws, no tensor leaks', () => {
     const options = { initial: startingPoints(2, 3), warmup: 30, samples: 20, seed: 9 };
-    const a = nuts(blr.logJoint(), options);
-    const b = nuts(blr.logJoint(), options);
+    const logJoint = blr.logJoint();
+    const before = tf.memory().numTensors;
+    const a = nuts(logJoint, options);
+    hmc(logJoint, options);
+    expect(tf.memory().numTensors).toBe(before);
+    const b = nuts(logJoint, options);
     const t = a.draws();
     expect(t.shape).toEqual([2, 20, 3]);
     t.dispose();
