@@ -2,7 +2,7 @@
  * npm run bench [-- --quick] [-- --json FILE]: the speed suite. For each case, the median time of
  * several runs here and of the same computation in a reference measured in the same run:
  * PyTorch (one thread, bench/torch/) for flows and the VAE, plain C (gcc -O2) for the simulator.
- * ratio = ms / referenceMs (for throughput cases: time per simulation). Results also go to
+ * ratio = ms / referenceMs (for throughput cases: time per simulation or per gradient evaluation). Results also go to
  * bench-results.json (or --json FILE) as [{ case, ms, referenceMs, ratio }].
  */
 import { writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { timeFlowStep, median } from './flowStep.js';
 import { runTorch, torchAvailable } from './torchReference.js';
 import { benchRickerSim } from './rickerSim.js';
 import { benchVaeEpoch } from './vaeEpoch.js';
+import { benchSamplerGradients } from './samplerGradients.js';
 
 interface Row {
   case: string;
@@ -102,6 +103,14 @@ for (const [name, build, hidden, batch, steps] of flowCases) {
 {
   const vae = await benchVaeEpoch({ quick });
   row('vae-epoch', vae.ms, vae.referenceMs);
+}
+
+// HMC and NUTS: time per chain-gradient evaluation on a 201-weight Bayesian MLP, against HMC on
+// the same model in PyTorch.
+{
+  const s = await benchSamplerGradients({ quick });
+  row('hmc-bnn-gradient', s.hmcMs, s.referenceMs);
+  row('nuts-bnn-gradient', s.nutsMs, s.referenceMs);
 }
 
 // The targets of the speed issue, checked against this run's figures.

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type TorchScript = 'bench_flows.py' | 'bench_vae.py';
+export type TorchScript = 'bench_flows.py' | 'bench_vae.py' | 'bench_hmc.py';
 
 export interface TorchTiming {
   ms_median: number;

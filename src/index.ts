@@ -127,3 +127,19 @@ export * from './sbi/diagnostics/sbc.js';
 export * from './sbi/diagnostics/coverage.js';
 export * from './sbi/diagnostics/c2st.js';
 export * from './sbi/diagnostics/ppc.js';
+
+// Bayesian models and samplers
+export * from './bayes/logDensity.js';
+export * from './bayes/mcmcResult.js';
+export * from './bayes/mcse.js';
+export { type SamplerOptions } from './bayes/sampler.js';
+export * from './bayes/metropolis.js';
+export * from './bayes/hmc.js';
+export * from './bayes/nuts.js';
+export * from './bayes/gaussian.js';
+export * from './bayes/linearRegression.js';
+export * from './bayes/normalInverseGamma.js';
+export * from './bayes/bnn.js';
+export * from './bayes/meanField.js';
+export * from './bayes/flowPosterior.js';
+export * from './bayes/predictiveMetrics.js';

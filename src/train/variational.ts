@@ -14,6 +14,12 @@ export interface FitVariationalOptions extends LoopOptions {
   stepsPerEpoch?: number;
   /** Samples of the fixed validation estimate of the ELBO (default 4096). */
   validationSamples?: number;
+  /**
+   * The log density of the validation ELBO when it differs from the training one: a minibatched
+   * likelihood (a fresh minibatch per call, scaled to the full data) trains, the full-data one
+   * validates (default: `logDensity`).
+   */
+  validationLogDensity?: LogDensity;
   seed?: SeedLike;
 }
 
@@ -35,17 +41,17 @@ export function fitVariational(q: Distribution, logDensity: LogDensity, options:
   }
   const random = toRandom(options.seed);
   const validationSeed = random.nextSeed();
-  const negElbo = (n: number, seed: SeedLike) =>
+  const negElbo = (n: number, seed: SeedLike, density: LogDensity = logDensity) =>
     tf.tidy(() => {
       const { sample, logProb } = q.sampleAndLogProb(n, { seed });
-      return tf.mean(tf.sub(logProb, logDensity(sample))) as tf.Scalar;
+      return tf.mean(tf.sub(logProb, density(sample))) as tf.Scalar;
     });
   const loop = new TrainingLoop('fitVariational', q, options);
   return withoutValidation(() => {
     while (loop.beginEpoch()) {
       for (let s = 0; s < steps; s++) loop.step(() => negElbo(samples, random), samples);
       q.train(false);
-      const value = tf.tidy(() => negElbo(validationSamples, validationSeed).dataSync()[0]);
+      const value = tf.tidy(() => negElbo(validationSamples, validationSeed, options.validationLogDensity).dataSync()[0]);
       if (!loop.endEpoch(value)) break;
     }
     return loop.finish();
