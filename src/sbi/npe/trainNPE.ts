@@ -101,7 +101,7 @@ export function trainNPE(options: NPEOptions): NPEResult {
   const thetaValues = Float32Array.from(theta.values);
   const xValues = Float32Array.from(x.values);
   const bounds = options.bounds ?? null;
-  if (bounds) clampInsideBounds(where, thetaValues, theta.width, bounds);
+  if (bounds) moveInsideBounds(where, theta.values, thetaValues, theta.width, bounds);
 
   // Drop non-finite rows once, then split so that statistics come from the training rows only.
   const kept: number[] = [];
@@ -171,20 +171,44 @@ function isFiniteRow(values: Float32Array, width: number, row: number): boolean 
   return true;
 }
 
-/** Parameters on or outside the bounds are an error; those within float32 rounding of a bound move inside. */
-function clampInsideBounds(where: string, values: Float32Array, width: number, bounds: PriorBounds): void {
+/**
+ * Parameters on or outside the (open) prior box are an error, checked on the values as given
+ * (float64). Training runs in float32, where a value strictly inside can round onto a bound (for
+ * bounds far from 0 relative to their width), and the Box map's inverse is then infinite: such a
+ * float32 value moves to the nearest float32 strictly inside both the bound and its float32
+ * rounding. A fixed relative margin cannot do this: below float32's spacing it rounds back.
+ */
+function moveInsideBounds(where: string, given: ArrayLike<number>, values: Float32Array, width: number, bounds: PriorBounds): void {
   for (let i = 0; i < values.length; i++) {
     const j = i % width;
     const lo = bounds.low[j];
     const hi = bounds.high[j];
-    const v = values[i];
+    const v = given[i];
     if (!Number.isFinite(v)) continue;
-    if (v < lo || v > hi) {
-      throw new Error(`${where}: thetas column ${j} must lie in [${lo}, ${hi}] (the prior bounds); received ${v} in row ${Math.floor(i / width)}`);
+    if (!(v > lo && v < hi)) {
+      throw new Error(`${where}: thetas column ${j} must lie inside (${lo}, ${hi}) (the prior bounds, open); received ${v} in row ${Math.floor(i / width)}`);
     }
-    const margin = (hi - lo) * 1e-6;
-    values[i] = Math.min(Math.max(v, lo + margin), hi - margin);
+    const floor = Math.max(lo, Math.fround(lo));
+    const ceiling = Math.min(hi, Math.fround(hi));
+    let u = values[i];
+    while (u <= floor) u = nextFloat32(u, 1);
+    while (u >= ceiling) u = nextFloat32(u, -1);
+    if (!(u > floor && u < ceiling)) {
+      throw new Error(`${where}: the prior bounds (${lo}, ${hi}) of column ${j} hold no float32 value strictly inside; widen them or shift the parameter`);
+    }
+    values[i] = u;
   }
+}
+
+const bits32 = new Float32Array(1);
+const int32 = new Int32Array(bits32.buffer);
+
+/** The float32 next to the float32 x, towards +Infinity (direction 1) or -Infinity (-1). */
+function nextFloat32(x: number, direction: 1 | -1): number {
+  bits32[0] = x;
+  if (bits32[0] === 0) return direction * 1.401298464324817e-45; // the smallest subnormal
+  int32[0] += (bits32[0] > 0) === (direction > 0) ? 1 : -1;
+  return bits32[0];
 }
 
 /** u = logit((theta - low) / (high - low)) per column, in float64. */

@@ -82,8 +82,26 @@ describe('neural posterior estimation', () => {
     expect(() => posterior.sample(tf.zeros([2, 3]) as tf.Tensor2D, 5)).toThrow(/NPEPosterior.sample: xo must have shape \[batch, 2\]; received \[2, 3\]/);
     expect(() => posterior.logProb(tf.zeros([4, 2]) as tf.Tensor2D, tf.zeros([3, 2]) as tf.Tensor2D)).toThrow(/xo must have 1 or 4 rows/);
     expect(() => trainNPE({ thetas: [[0, 0]], xs: [[0, 0], [1, 1]] })).toThrow(/same number of rows; received 1 and 2/);
-    expect(() => trainNPE({ thetas: [[3, 0]], xs: [[0, 0]], bounds: { low: [-2, -2], high: [2, 2] } })).toThrow(/thetas column 0 must lie in \[-2, 2\]/);
+    expect(() => trainNPE({ thetas: [[3, 0]], xs: [[0, 0]], bounds: { low: [-2, -2], high: [2, 2] } })).toThrow(/thetas column 0 must lie inside \(-2, 2\)/);
+    // Regression: a theta exactly on a bound was accepted although the doc called it an error.
+    expect(() => trainNPE({ thetas: [[0, 2]], xs: [[0, 0]], bounds: { low: [-2, -2], high: [2, 2] } })).toThrow(/thetas column 1 must lie inside \(-2, 2\) .*received 2 in row 0/);
     tf.dispose([xo, draws, means]);
+    posterior.dispose();
+  });
+
+  test('bounds far from 0 relative to their width: values that float32 rounds onto a bound move inside (regression: "shift must be finite")', () => {
+    // Width 0.01 at 1000: float32's spacing there is 6.1e-5, so the old margin (1e-8) rounded back onto the bound.
+    const lo = 1000;
+    const hi = 1000.01;
+    const n = 200;
+    const thetas = Array.from({ length: n }, (_, i) => [i === 0 ? lo + 1e-9 : i === 1 ? hi - 1e-9 : lo + ((i + 0.5) / n) * (hi - lo)]);
+    const xs = thetas.map(([t], i) => [(t - lo) * 100 + 0.1 * Math.sin(i)]);
+    const { posterior } = trainNPE({ thetas, xs, bounds: { low: [lo], high: [hi] }, seed: 3, density: 'maf', flow: { hidden: [8], transforms: 1 }, maxEpochs: 2 });
+    const lp = posterior.logProb([[lo + 0.005]], [[0.5]]);
+    expect(Number.isFinite(lp.dataSync()[0])).toBe(true);
+    const draws = posterior.sample([[0.5]], 100, 4).dataSync();
+    for (const v of draws) expect(v >= lo && v <= hi).toBe(true);
+    tf.dispose(lp);
     posterior.dispose();
   });
 });
