@@ -1,10 +1,13 @@
 // Independent reference implementations of the rational-quadratic spline (Durkan et al. 2019) for
 // tests: one in float64 JavaScript for values, one in plain tf ops (per-bin loops, autodiff) for
-// checking the hand-written gradients of src/bijectors/monotonic/rqSplineKernel.ts.
+// checking the hand-written gradients of src/bijectors/monotonic/rqSplineDispatch.ts.
 import * as tf from '@tensorflow/tfjs';
-import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineRows.js';
+import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineSpec.js';
 
-const softplus = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+/** Minimum bin fraction: the flattest bin (minimum height over the widest width) has slope minSlope. */
+const minFraction = (spec: SplineSpec) => spec.minSlope / (1 + (spec.bins - 1) * spec.minSlope);
+/** Knot derivative: log d soft-clipped to (log minDerivative, -log minDerivative). */
+const boundedDerivative = (r: number, spec: SplineSpec) => Math.exp(r / (1 + Math.abs(r) / -Math.log(spec.minDerivative)));
 
 export interface RefKnots {
   xs: number[];
@@ -23,11 +26,11 @@ export function refKnots(raw: number[], spec: SplineSpec): RefKnots {
     for (const v of e) out.push(out[out.length - 1] + 2 * B * (min + (1 - K * min) * (v / z)));
     return out;
   };
-  const c = Math.log(Math.expm1(1 - spec.minDerivative));
-  const d = (r: number) => spec.minDerivative + softplus(r + c);
+  const d = (r: number) => boundedDerivative(r, spec);
   const rawD = raw.slice(2 * K);
   const ds = spec.tails === 'linear' ? rawD.map(d) : [1, ...rawD.map(d), 1];
-  return { xs: cumulative(raw.slice(0, K), spec.minBinWidth), ys: cumulative(raw.slice(K, 2 * K), spec.minBinHeight), ds };
+  const m = minFraction(spec);
+  return { xs: cumulative(raw.slice(0, K), m), ys: cumulative(raw.slice(K, 2 * K), m), ds };
 }
 
 function bin(knots: number[], v: number): number {
@@ -87,12 +90,12 @@ export function tfReference(v: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpe
     return e.map((ek) => tf.add(2 * B * min, tf.mul(2 * B * (1 - K * min), tf.div(ek, z))));
   };
   const knots = (s: tf.Tensor[]) => s.reduce<tf.Tensor[]>((acc, w) => [...acc, tf.add(acc[acc.length - 1], w)], [tf.fill([b, d], -B)]);
-  const wS = sizes(0, spec.minBinWidth);
-  const hS = sizes(K, spec.minBinHeight);
+  const wS = sizes(0, minFraction(spec));
+  const hS = sizes(K, minFraction(spec));
   const xK = knots(wS);
   const yK = knots(hS);
-  const c = Math.log(Math.expm1(1 - spec.minDerivative));
-  const f = (r: tf.Tensor) => tf.add(spec.minDerivative, tf.softplus(tf.add(r, c)));
+  const L = -Math.log(spec.minDerivative);
+  const f = (r: tf.Tensor) => tf.exp(tf.div(r, tf.add(1, tf.div(tf.abs(r), L))));
   const one = tf.onesLike(v);
   const dK =
     spec.tails === 'linear'
