@@ -3,6 +3,7 @@
 // checking the hand-written gradients of src/bijectors/monotonic/rqSplineDispatch.ts.
 import * as tf from '@tensorflow/tfjs';
 import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineSpec.js';
+import { stopGradient } from '../../src/numerics.js';
 
 /** Minimum bin fraction: the flattest bin (minimum height over the widest width) has slope minSlope. */
 const minFraction = (spec: SplineSpec) => spec.minSlope / (1 + (spec.bins - 1) * spec.minSlope);
@@ -123,9 +124,13 @@ export function tfReference(v: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpe
     const bq = tf.sub(tf.mul(hk, dk), tf.mul(dy, c2));
     theta = tf.div(tf.mul(2, tf.mul(s, dy)), tf.add(bq, tf.sqrt(tf.add(tf.square(bq), tf.mul(4, tf.mul(a, tf.mul(s, dy)))))));
   }
-  // Exactly 0 / 1 in the tails (as the kernel does).
+  // Exactly 0 / 1 in the tails (as the kernel does). Inside, theta is clamped to [0, 1] against
+  // rounding with the derivative passed straight through: on a knot (where saturated bins put
+  // inputs drawn near 0 exactly) a rounded theta of 1 + 1e-7 would otherwise get a zero gradient
+  // from the clip, while the map's derivative there is the bin formula's.
   const inside = tf.sub(1, tf.step(tf.abs(e)));
-  theta = tf.add(tf.mul(inside, tf.clipByValue(theta, 0, 1)), tf.mul(tf.sub(1, inside), tf.step(e)));
+  const clamped = tf.add(theta, stopGradient(tf.sub(tf.clipByValue(theta, 0, 1), theta)));
+  theta = tf.add(tf.mul(inside, clamped), tf.mul(tf.sub(1, inside), tf.step(e)));
   const q = tf.mul(theta, tf.sub(1, theta));
   const den = tf.add(s, tf.mul(c2, q));
   const n = tf.add(tf.add(tf.mul(dk1, tf.square(theta)), tf.mul(tf.mul(2, s), q)), tf.mul(dk, tf.square(tf.sub(1, theta))));
