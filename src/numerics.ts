@@ -27,6 +27,11 @@ export const TOLERANCES = {
   quadrature: 1e-2,
   /** Hand-written gradients against autodiff (relative error). */
   gradientRel: 1e-5,
+  /**
+   * Gradients against a float32 central finite difference (Richardson, steps h and 2h), relative
+   * to the larger of the two; the difference's own rounding is allowed for separately.
+   */
+  finiteDifferenceRel: 1e-2,
 } as const;
 
 /** Smallest positive float32 increments used to keep logs and divisions finite. */

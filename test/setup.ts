@@ -4,8 +4,9 @@ import { initBackend, type BackendName } from '../src/backend/index.js';
 
 await initBackend({ backend: process.env.FLOWSBI_TEST_BACKEND as BackendName | undefined, quiet: true });
 
-// Property tests run from a fixed fast-check seed so that CI is reproducible; set
-// FLOWSBI_FC_SEED=random (or a number) to explore other draws.
+// The catalog properties run through `assertProperty` (test/helpers/harness.ts): a fixed seed plus
+// a fresh one per run. Other fast-check uses run from the fixed seed below so that CI is
+// reproducible; FLOWSBI_FC_SEED=random (or a number) explores other draws.
 import fc from 'fast-check';
 const fcSeed = process.env.FLOWSBI_FC_SEED;
 fc.configureGlobal({

@@ -15,9 +15,9 @@ ratio compares the same computation (bench/checkTorchParity.ts checks the log-de
 * Elementwise transforms (src/bijectors/monotonic/):
   - affine: parameters (shift t, raw r), s = r / (1 + |r| / 3), y = x exp(s) + t;
   - rational-quadratic spline (Durkan et al. 2019), K bins on [-B, B], linear tails, 3K + 1
-    parameters: widths = 2B (minW + (1 - K minW) softmax(raw[0:K])), heights likewise from
-    raw[K:2K], knots = -B + cumsum (not forced to B at the end), derivatives
-    d = minD + softplus(raw[2K:3K+1] + c), c = log(e^(1 - minD) - 1) (raw 0 gives d = 1).
+    parameters: widths = 2B (m + (1 - K m) softmax(raw[0:K])), m = minSlope / (1 + (K - 1) minSlope),
+    heights likewise from raw[K:2K], knots = -B + cumsum (not forced to B at the end), derivatives
+    d = exp(r / (1 + |r| / L)), r = raw[2K:3K+1], L = -log(minD) (raw 0 gives d = 1).
     Bin j of v is (k_j, k_{j+1}], bin 0 also holds -B. Outside [-B, B]: y = T(clip(x)) + d_b (x - clip(x)).
 * A layer maps base z to data y by y_i = T(z_i; theta_i(y_<i, c)) (src/bijectors/maskedAutoregressive.ts):
   the density direction (data -> base) is one MADE pass, T^{-1}; sampling takes D passes.
@@ -125,23 +125,24 @@ class AffineTransform:
 
 class RQSplineTransform:
     """Monotonic rational-quadratic spline with linear tails (src/bijectors/monotonic/rqSpline.ts
-    and rqSplineKernel.ts), with autograd instead of the hand-written gradients."""
+    and rqSplineSpec.ts), with autograd instead of the hand-written gradients."""
 
-    def __init__(self, bins: int = 8, bound: float = 5.0, min_bin_width: float = 1e-3,
-                 min_bin_height: float = 1e-3, min_derivative: float = 1e-3):
+    def __init__(self, bins: int = 8, bound: float = 5.0, min_slope: float = 0.2, min_derivative: float = 0.5):
         self.K, self.B = bins, bound
-        self.min_w, self.min_h, self.min_d = min_bin_width, min_bin_height, min_derivative
+        self.min_bin = min_slope / (1 + (bins - 1) * min_slope)
         self.params_per_dim = 3 * bins + 1
-        self.shift = math.log(math.expm1(1 - min_derivative))
+        self.log_d_bound = -math.log(min_derivative)
 
     def _knots(self, p: torch.Tensor):
         K, B = self.K, self.B
-        w = 2 * B * (self.min_w + (1 - K * self.min_w) * torch.softmax(p[:, :K], dim=1))
-        h = 2 * B * (self.min_h + (1 - K * self.min_h) * torch.softmax(p[:, K:2 * K], dim=1))
+        m = self.min_bin
+        w = 2 * B * (m + (1 - K * m) * torch.softmax(p[:, :K], dim=1))
+        h = 2 * B * (m + (1 - K * m) * torch.softmax(p[:, K:2 * K], dim=1))
         pad = (0, 0, 1, 0)  # one leading zero along the bin axis (dim 1)
         xk = F.pad(torch.cumsum(w, dim=1), pad) - B  # [b, K+1, d]
         yk = F.pad(torch.cumsum(h, dim=1), pad) - B
-        d = self.min_d + F.softplus(p[:, 2 * K:3 * K + 1] + self.shift)  # [b, K+1, d]
+        r = p[:, 2 * K:3 * K + 1]
+        d = torch.exp(r / (1 + r.abs() / self.log_d_bound))  # [b, K+1, d]
         return xk, yk, d
 
     def _bin(self, v: torch.Tensor, knots: torch.Tensor) -> torch.Tensor:

@@ -49,7 +49,7 @@ export const FIT_DEFAULTS = { batchSize: 200, validationFraction: 0.1, evaluatio
  * behind density estimation (maximum likelihood), neural posterior estimation and VAEs.
  *
  * Each epoch shuffles the training rows with the seeded stream, takes minibatches of `batchSize`
- * (the last one smaller), and takes a clipped Adam step on each. After each epoch the validation
+ * (the last one smaller, see {@link minibatchStarts}), and takes a clipped Adam step on each. After each epoch the validation
  * loss (evaluation mode) decides about keeping the weights and stopping. Defaults follow sbi's
  * NPE: batch 200, learning rate 5e-4, 10% validation, patience 20, gradient clipping at norm 5.
  *
@@ -82,8 +82,9 @@ export function fit(args: FitArgs): FitResult {
     return withoutValidation(() => {
       while (loop.beginEpoch()) {
         const order = random.permutation(train.rows);
-        for (let start = 0; start < train.rows; start += batchSize) {
-          const idx = order.subarray(start, Math.min(start + batchSize, train.rows));
+        const starts = minibatchStarts(train.rows, batchSize);
+        for (let k = 0; k < starts.length; k++) {
+          const idx = order.subarray(starts[k], k + 1 < starts.length ? starts[k + 1] : train.rows);
           const batch = takeRows(train, idx);
           try {
             loop.step(() => args.loss(batch, random), idx.length);
@@ -108,6 +109,19 @@ export function fit(args: FitArgs): FitResult {
     disposeSplit(train);
     disposeSplit(validation);
   }
+}
+
+/**
+ * First row of each minibatch: every `batchSize` rows, except that a last minibatch of a single
+ * row joins the one before it (batchSize + 1 rows) unless batches of one row were asked for. One row has no batch statistics, so a model
+ * with BatchNorm could not train on it (BatchNorm.inverse throws in training mode), and its
+ * gradient would be one row's noise at the full step size.
+ */
+export function minibatchStarts(rows: number, batchSize: number): number[] {
+  const starts: number[] = [];
+  for (let start = 0; start < rows; start += batchSize) starts.push(start);
+  if (batchSize > 1 && starts.length > 1 && rows - starts[starts.length - 1] === 1) starts.pop();
+  return starts;
 }
 
 /** The given rows of every column (gathered on the backend; data needs no gradient). */

@@ -16,10 +16,10 @@ import type { Flow } from '../../src/flows/flow.js';
 import { deserializeModule, serializeModule } from '../../src/io/format.js';
 import { Random } from '../../src/random.js';
 import { refForward, refInverse, refKnots, tfReference } from '../helpers/splineReference.js';
-import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineRows.js';
+import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineSpec.js';
 
 function specOf(t: RQSplineTransform): SplineSpec {
-  return { bins: t.bins, bound: t.bound, tails: t.tails, minBinWidth: t.minBinWidth, minBinHeight: t.minBinHeight, minDerivative: t.minDerivative };
+  return { bins: t.bins, bound: t.bound, tails: t.tails, minSlope: t.minSlope, minDerivative: t.minDerivative };
 }
 
 /** Seeded raw parameters: one spline per column, `raw[i]` the P values of column i. */
@@ -296,7 +296,7 @@ describe('errors', () => {
     expect(() => new RQSplineTransform({ bins: 0 })).toThrow(/RQSplineTransform: bins must be a positive integer; received 0/);
     expect(() => new RQSplineTransform({ bound: -1 })).toThrow(/RQSplineTransform: bound must be a finite number > 0; received -1/);
     expect(() => new RQSplineTransform({ tails: 'circular' as never })).toThrow(/tails must be "linear" or "identity"; received circular/);
-    expect(() => new RQSplineTransform({ bins: 10, minBinWidth: 0.2 })).toThrow(/minBinWidth must lie in \(0, 1\/bins\) = \(0, 0.1\); received 0.2/);
+    expect(() => new RQSplineTransform({ minSlope: 1 })).toThrow(/RQSplineTransform: minSlope must lie in \(0, 1\); received 1/);
     expect(() => new RQSplineTransform({ minDerivative: 0 })).toThrow(/minDerivative must lie in \(0, 1\); received 0/);
     expect(() => new RQSplineTransform({ implementation: 'gpu' as never })).toThrow(/implementation must be "auto", "js" or "ops"; received gpu/);
   });
@@ -313,7 +313,7 @@ describe('errors', () => {
 
 describe('saving', () => {
   test('monotonicFromConfig rebuilds the transform from its config', () => {
-    const t = new RQSplineTransform({ bins: 6, bound: 2.5, tails: 'identity', minBinWidth: 2e-3, minDerivative: 1e-2 });
+    const t = new RQSplineTransform({ bins: 6, bound: 2.5, tails: 'identity', minSlope: 0.05, minDerivative: 0.2 });
     const copy = monotonicFromConfig(JSON.parse(JSON.stringify(t.toConfig())));
     expect(copy).toBeInstanceOf(RQSplineTransform);
     expect(copy.toConfig()).toEqual(t.toConfig());

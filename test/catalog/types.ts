@@ -34,7 +34,10 @@ export interface BijectorCase {
   structure?: (bijector: Bijector, dim: number) => boolean[][];
   /** Numerical inverse (planar, radial): round trips use the numerical-inverse tolerance. */
   numericalInverse?: boolean;
-  /** Scale of the random perturbation of trainable variables (default 0.3; 0 = keep init). */
+  /**
+   * Fixed scale of the random perturbation of trainable variables (0 = keep init); by default the
+   * harness draws it from PERTURBATIONS (0 to 0.5).
+   */
   perturb?: number;
   /** Runs after construction and perturbation (e.g. data-dependent initialisation, eval mode). */
   prepare?: (bijector: Bijector, sample: (n: number) => tf.Tensor2D, context?: tf.Tensor2D) => void;

@@ -1,10 +1,14 @@
 // Independent reference implementations of the rational-quadratic spline (Durkan et al. 2019) for
 // tests: one in float64 JavaScript for values, one in plain tf ops (per-bin loops, autodiff) for
-// checking the hand-written gradients of src/bijectors/monotonic/rqSplineKernel.ts.
+// checking the hand-written gradients of src/bijectors/monotonic/rqSplineDispatch.ts.
 import * as tf from '@tensorflow/tfjs';
-import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineRows.js';
+import type { SplineSpec } from '../../src/bijectors/monotonic/rqSplineSpec.js';
+import { stopGradient } from '../../src/numerics.js';
 
-const softplus = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+/** Minimum bin fraction: the flattest bin (minimum height over the widest width) has slope minSlope. */
+const minFraction = (spec: SplineSpec) => spec.minSlope / (1 + (spec.bins - 1) * spec.minSlope);
+/** Knot derivative: log d soft-clipped to (log minDerivative, -log minDerivative). */
+const boundedDerivative = (r: number, spec: SplineSpec) => Math.exp(r / (1 + Math.abs(r) / -Math.log(spec.minDerivative)));
 
 export interface RefKnots {
   xs: number[];
@@ -23,11 +27,11 @@ export function refKnots(raw: number[], spec: SplineSpec): RefKnots {
     for (const v of e) out.push(out[out.length - 1] + 2 * B * (min + (1 - K * min) * (v / z)));
     return out;
   };
-  const c = Math.log(Math.expm1(1 - spec.minDerivative));
-  const d = (r: number) => spec.minDerivative + softplus(r + c);
+  const d = (r: number) => boundedDerivative(r, spec);
   const rawD = raw.slice(2 * K);
   const ds = spec.tails === 'linear' ? rawD.map(d) : [1, ...rawD.map(d), 1];
-  return { xs: cumulative(raw.slice(0, K), spec.minBinWidth), ys: cumulative(raw.slice(K, 2 * K), spec.minBinHeight), ds };
+  const m = minFraction(spec);
+  return { xs: cumulative(raw.slice(0, K), m), ys: cumulative(raw.slice(K, 2 * K), m), ds };
 }
 
 function bin(knots: number[], v: number): number {
@@ -87,12 +91,12 @@ export function tfReference(v: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpe
     return e.map((ek) => tf.add(2 * B * min, tf.mul(2 * B * (1 - K * min), tf.div(ek, z))));
   };
   const knots = (s: tf.Tensor[]) => s.reduce<tf.Tensor[]>((acc, w) => [...acc, tf.add(acc[acc.length - 1], w)], [tf.fill([b, d], -B)]);
-  const wS = sizes(0, spec.minBinWidth);
-  const hS = sizes(K, spec.minBinHeight);
+  const wS = sizes(0, minFraction(spec));
+  const hS = sizes(K, minFraction(spec));
   const xK = knots(wS);
   const yK = knots(hS);
-  const c = Math.log(Math.expm1(1 - spec.minDerivative));
-  const f = (r: tf.Tensor) => tf.add(spec.minDerivative, tf.softplus(tf.add(r, c)));
+  const L = -Math.log(spec.minDerivative);
+  const f = (r: tf.Tensor) => tf.exp(tf.div(r, tf.add(1, tf.div(tf.abs(r), L))));
   const one = tf.onesLike(v);
   const dK =
     spec.tails === 'linear'
@@ -120,9 +124,13 @@ export function tfReference(v: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpe
     const bq = tf.sub(tf.mul(hk, dk), tf.mul(dy, c2));
     theta = tf.div(tf.mul(2, tf.mul(s, dy)), tf.add(bq, tf.sqrt(tf.add(tf.square(bq), tf.mul(4, tf.mul(a, tf.mul(s, dy)))))));
   }
-  // Exactly 0 / 1 in the tails (as the kernel does).
+  // Exactly 0 / 1 in the tails (as the kernel does). Inside, theta is clamped to [0, 1] against
+  // rounding with the derivative passed straight through: on a knot (where saturated bins put
+  // inputs drawn near 0 exactly) a rounded theta of 1 + 1e-7 would otherwise get a zero gradient
+  // from the clip, while the map's derivative there is the bin formula's.
   const inside = tf.sub(1, tf.step(tf.abs(e)));
-  theta = tf.add(tf.mul(inside, tf.clipByValue(theta, 0, 1)), tf.mul(tf.sub(1, inside), tf.step(e)));
+  const clamped = tf.add(theta, stopGradient(tf.sub(tf.clipByValue(theta, 0, 1), theta)));
+  theta = tf.add(tf.mul(inside, clamped), tf.mul(tf.sub(1, inside), tf.step(e)));
   const q = tf.mul(theta, tf.sub(1, theta));
   const den = tf.add(s, tf.mul(c2, q));
   const n = tf.add(tf.add(tf.mul(dk1, tf.square(theta)), tf.mul(tf.mul(2, s), q)), tf.mul(dk, tf.square(tf.sub(1, theta))));

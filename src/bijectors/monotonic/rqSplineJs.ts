@@ -13,12 +13,11 @@
  * forward pass keeps what the backward needs (softmax probabilities, bin, theta, tail length,
  * derivatives) in typed arrays, so that the backward is arithmetic only: the adjoint-form bin
  * gradients chained through the knots (dleft_j/dsize_i = 1 for i < j), the softmax
- * (u (g - sum(g u))) and the derivative softplus (sigmoid).
+ * (u (g - sum(g u))) and the bounded derivative map (`knotDerivative`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { memoryView } from '../../backend/memory.js';
-import type { SplineSpec } from './rqSplineRows.js';
-import type { KernelResult } from './rqSplineKernel.js';
+import { knotDerivative, logDerivativeBound, minBinFraction, type KernelResult, type SplineSpec } from './rqSplineSpec.js';
 
 /** The tensor's values, without a copy where the backend allows it (read only, use at once). */
 function read(t: tf.Tensor): ArrayLike<number> {
@@ -39,7 +38,9 @@ class Splines {
   readonly dk1: Float64Array;
   readonly sk: Float64Array;
   readonly sk1: Float64Array;
-  private readonly shift: number;
+  /** Minimum bin fraction m and the bound L of log d (`rqSplineSpec.ts`). */
+  private readonly minBin: number;
+  private readonly logDerivBound: number;
 
   constructor(readonly spec: SplineSpec, readonly B: number, readonly P: number, readonly D: number) {
     this.K = spec.bins;
@@ -52,7 +53,8 @@ class Splines {
     this.dk1 = new Float64Array(this.N);
     this.sk = new Float64Array(this.N);
     this.sk1 = new Float64Array(this.N);
-    this.shift = Math.log(Math.expm1(1 - spec.minDerivative));
+    this.minBin = minBinFraction(spec);
+    this.logDerivBound = logDerivativeBound(spec);
   }
 
   /** Offset of element n's parameter 0 in p [batch, P, dim]; parameter k is at + k D. */
@@ -76,8 +78,8 @@ class Splines {
 
   /** Size of bin j of channel c (0: widths, 1: heights) of element n. */
   size(n: number, c: number, j: number): number {
-    const min = c === 0 ? this.spec.minBinWidth : this.spec.minBinHeight;
-    return 2 * this.spec.bound * (min + (1 - this.K * min) * this.u[n * 2 * this.K + c * this.K + j]);
+    const m = this.minBin;
+    return 2 * this.spec.bound * (m + (1 - this.K * m) * this.u[n * 2 * this.K + c * this.K + j]);
   }
 
   /** Left knot of bin j of channel c: -B + sum_{i<j} size_i. */
@@ -116,7 +118,7 @@ class Splines {
     return [vc, left];
   }
 
-  /** d = minDerivative + softplus(raw + c) of knot j into d[n], and dd/draw = sigmoid(raw + c) into slope[n]. */
+  /** The bounded derivative d of knot j into d[n], and dd/draw into slope[n] (`knotDerivative`). */
   private derivative(p: ArrayLike<number>, n: number, j: number, d: Float64Array, slope: Float64Array): void {
     const r = this.rawIndex(j);
     if (r < 0) {
@@ -124,10 +126,7 @@ class Splines {
       slope[n] = 0;
       return;
     }
-    const z = p[this.base(n) + r * this.D] + this.shift;
-    const ez = Math.exp(-Math.abs(z));
-    d[n] = this.spec.minDerivative + Math.max(z, 0) + Math.log1p(ez);
-    slope[n] = z >= 0 ? 1 / (1 + ez) : ez / (1 + ez);
+    [d[n], slope[n]] = knotDerivative(p[this.base(n) + r * this.D], this.logDerivBound);
   }
 
   /** theta clamped to [0, 1], exactly 0 / 1 in the lower / upper tail; stored for element n. */
@@ -186,8 +185,7 @@ class Splines {
     for (let c = 0; c < 2; c++) {
       const gLeft = c === 0 ? gxk : gy;
       const gSize = c === 0 ? -(gTheta * theta + gS * s) / wk : gS / wk + (gy * A) / den;
-      const min = c === 0 ? this.spec.minBinWidth : this.spec.minBinHeight;
-      const scale = 2 * this.spec.bound * (1 - K * min);
+      const scale = 2 * this.spec.bound * (1 - K * this.minBin);
       const at = n * 2 * K + c * K;
       let dot = 0;
       for (let j = 0; j < k; j++) dot += this.u[at + j] * gLeft;

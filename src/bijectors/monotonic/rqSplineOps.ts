@@ -2,7 +2,7 @@
  * The monotonic rational-quadratic spline (Durkan, Bekasov, Murray & Papamakarios 2019, "Neural
  * Spline Flows", section 3.1 and appendix A) in tensor ops, forward and inverse from raw
  * parameters [batch, P, dim], with hand-written backward passes (`rqSplineCalculus.ts`,
- * `rqSplineRows.ts`). `rqSplineKernel.ts` wraps them in custom-gradient ops and uses them on GPU
+ * `rqSplineParamLayout.ts`). `rqSplineDispatch.ts` wraps them in custom-gradient ops and uses them on GPU
  * backends, where reading tensors back to JavaScript would stall (elsewhere `rqSplineJs.ts`).
  *
  * Bins without gather (broken with batchDims and not differentiable on wasm): with left knots
@@ -23,9 +23,9 @@
  * T(x(y, p), p) = y: dx/dy = 1 / T'(x), dx/dp = -(dT/dp) / T'(x).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelResult } from './rqSplineKernel.js';
 import { binGradients, binTerms, binValue, logDerivative, sensitivities, tailSlope, type Bin, type BinGradients } from './rqSplineCalculus.js';
-import { splineRows, splineRowsGradient, type SplineRows, type SplineSpec } from './rqSplineRows.js';
+import { splineRows, splineRowsGradient, type SplineRows } from './rqSplineParamLayout.js';
+import { logDerivativeBound, type KernelResult, type SplineSpec } from './rqSplineSpec.js';
 
 type T = tf.Tensor1D;
 type Save = (tensors: tf.Tensor[]) => void;
@@ -55,15 +55,13 @@ interface Selected {
   bin: Bin;
   /** One-hot masks [2, N, M] of d_k and d_{k+1} among the raw derivatives (undefined when M = 0). */
   dMask?: tf.Tensor3D;
-  /** softplus argument of d_k, d_{k+1}: [2, N]. */
-  z?: tf.Tensor2D;
-  /** 1 where d_k (row 0) or d_{k+1} (row 1) is learned, 0 where fixed at 1 (identity tails): [2, N]. */
-  learned?: tf.Tensor2D;
+  /** dd/draw of d_k, d_{k+1} (0 where fixed): [2, N]. */
+  dSlope?: tf.Tensor2D;
 }
 
 /**
- * The bin's knot, size and derivatives. Derivatives d = minDerivative + softplus(raw + c) are
- * computed for the two selected raw values only; with identity tails d_0 = d_K = 1 exactly.
+ * The bin's knot, size and derivatives. Derivatives d = exp(r / (1 + |r| / L)) (`rqSplineSpec.ts`)
+ * are computed for the two selected raw values r only; with identity tails d_0 = d_K = 1 exactly.
  */
 function select(rows: SplineRows, idx: tf.Tensor1D, mask: tf.Tensor2D, spec: SplineSpec): Selected {
   const [xk, yk] = tf.unstack(tf.sum(mul(rows.left, mask), 2)) as T[];
@@ -79,16 +77,19 @@ function select(rows: SplineRows, idx: tf.Tensor1D, mask: tf.Tensor2D, spec: Spl
   const one = tf.scalar(1, 'int32');
   const first = linear ? idx : sub(idx, one);
   const dMask = oneHot(tf.stack([first, add(first, one)]), M) as tf.Tensor3D;
-  const z = tf.add(tf.sum(mul(dMask, rows.rawDeriv), 2), Math.log(Math.expm1(1 - spec.minDerivative))) as tf.Tensor2D;
-  // tf.softplus is the thresholded, overflow-free kernel on cpu and wasm (one op instead of six).
-  let d = add(tf.softplus(z), spec.minDerivative);
-  let learned: tf.Tensor2D | undefined;
+  const r = tf.sum(mul(dMask, rows.rawDeriv), 2);
+  // a = 1 + |r| / L; d = exp(r / a), dd/dr = d / a^2.
+  const a = add(1, div(tf.abs(r), logDerivativeBound(spec)));
+  let d = tf.exp(div(r, a));
+  let dSlope = div(d, square(a)) as tf.Tensor2D;
   if (!linear) {
-    learned = tf.sum(dMask, 2) as tf.Tensor2D;
+    // 1 where d_k (row 0) or d_{k+1} (row 1) is learned, 0 where fixed at 1 (identity tails).
+    const learned = tf.sum(dMask, 2);
     d = add(1, mul(learned, sub(d, 1)));
+    dSlope = mul(dSlope, learned) as tf.Tensor2D;
   }
   const [dk, dk1] = tf.unstack(d) as T[];
-  return { bin: { xk, yk, wk, hk, dk, dk1 }, dMask, z, learned };
+  return { bin: { xk, yk, wk, hk, dk, dk1 }, dMask, dSlope };
 }
 
 /** theta clamped to [0, 1], and exactly 0 / 1 in the lower / upper tail (e < 0 / e > 0). */
@@ -100,16 +101,16 @@ function settleTheta(theta: tf.Tensor, e: T): T {
 function saved(rows: SplineRows, mask: tf.Tensor2D, sel: Selected, theta: T, e: T): tf.Tensor[] {
   const b = sel.bin;
   const none = tf.tensor1d([]);
-  return [rows.u, mask, theta, e, b.wk, b.hk, b.dk, b.dk1, sel.dMask ?? none, sel.z ?? none, sel.learned ?? none];
+  return [rows.u, mask, theta, e, b.wk, b.hk, b.dk, b.dk1, sel.dMask ?? none, sel.dSlope ?? none];
 }
 
 /** The saved tensors by name, with the bin terms recomputed; inside = 1 where the tail length e is 0. */
 function restore(s: tf.Tensor[]) {
-  const [u, mask, theta, e, wk, hk, dk, dk1, dMask, z, learned] = s;
+  const [u, mask, theta, e, wk, hk, dk, dk1, dMask, dSlope] = s;
   const none = tf.tensor1d([]);
   const bin: Bin = { xk: none, yk: none, wk: wk as T, hk: hk as T, dk: dk as T, dk1: dk1 as T };
   const inside = sub(1, tf.step(tf.abs(e))) as T;
-  return { u: u as tf.Tensor3D, mask, dMask, z, learned, bin, e: e as T, inside, terms: binTerms(bin, theta as T) };
+  return { u: u as tf.Tensor3D, mask, dMask, dSlope, bin, e: e as T, inside, terms: binTerms(bin, theta as T) };
 }
 
 /** Gradient with respect to the raw parameters, from the bin gradients. */
@@ -119,9 +120,8 @@ function paramsGradient(r: ReturnType<typeof restore>, g: BinGradients, shape: [
   const gSizes = mul(r.mask, tf.reshape(tf.stack([g.gwk, g.ghk]), [2, N, 1])) as tf.Tensor3D;
   let gRawDeriv: tf.Tensor2D | undefined;
   if (r.dMask.size > 0) {
-    let gz = mul(tf.stack([g.gdk, g.gdk1]), tf.sigmoid(r.z));
-    if (r.learned.size > 0) gz = mul(gz, r.learned);
-    const [a, b] = tf.unstack(mul(r.dMask, tf.reshape(gz, [2, N, 1])));
+    const gr = mul(tf.stack([g.gdk, g.gdk1]), r.dSlope);
+    const [a, b] = tf.unstack(mul(r.dMask, tf.reshape(gr, [2, N, 1])));
     gRawDeriv = add(a, b) as tf.Tensor2D;
   }
   return splineRowsGradient(r.u, gSizes, gLeft, gRawDeriv, shape, spec);

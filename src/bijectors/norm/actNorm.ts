@@ -24,7 +24,8 @@ export class ActNorm extends Bijector {
   readonly logScale: tf.Variable<tf.Rank.R1>;
   readonly shift: tf.Variable<tf.Rank.R1>;
   readonly initializedFlag: tf.Variable<tf.Rank.R0>;
-  private knownInitialized = false;
+  /** The flag's data id when it was last seen set (see `initialized`). */
+  private initializedData: object | undefined;
 
   constructor(options: { dim: number }) {
     assertPositiveInt('ActNorm', 'dim', options?.dim);
@@ -36,9 +37,13 @@ export class ActNorm extends Bijector {
 
   /** Whether the parameters have been set from data (read from the saved flag). */
   get initialized(): boolean {
-    // Once seen set, the flag is not read back again (a read forces a sync with the backend).
-    if (!this.knownInitialized) this.knownInitialized = this.initializedFlag.dataSync()[0] === 1;
-    return this.knownInitialized;
+    // A read forces a sync with the backend, so a set flag is remembered, but only for the value
+    // it was read from: any assignment to the variable (a training loop restoring a snapshot after
+    // a non-finite loss, loaded weights) gives it a new data id and the flag is read again.
+    if (this.initializedData === this.initializedFlag.dataId) return true;
+    if (this.initializedFlag.dataSync()[0] !== 1) return false;
+    this.initializedData = this.initializedFlag.dataId;
+    return true;
   }
 
   /** Set b and s so that `data` ([batch >= 2, dim]) maps to zero mean and unit variance per column. */
@@ -54,7 +59,7 @@ export class ActNorm extends Bijector {
       this.logScale.assign(tf.reshape(tf.log(tf.add(tf.sqrt(variance), SD_FLOOR)), [-1]) as tf.Tensor1D);
       this.initializedFlag.assign(tf.scalar(1));
     });
-    this.knownInitialized = true;
+    this.initializedData = this.initializedFlag.dataId;
   }
 
   private logDet(rows: number, sign: number): tf.Tensor1D {

@@ -1,6 +1,6 @@
 /**
- * Layout of rational-quadratic spline parameters for the tensor-op kernel (`rqSplineOps.ts`), and the
- * backward map of that layout.
+ * Layout of rational-quadratic spline parameters for the tensor-op implementation (`rqSplineOps.ts`),
+ * and the backward map of that layout.
  *
  * Raw parameters arrive as `[batch, P, dim]` (parameter k of dimension i at [:, k, i]). The kernel
  * works on N = batch * dim rows with the bins on the last axis, where tfjs-backend-wasm is fast:
@@ -9,29 +9,14 @@
  * slices of contiguous per-batch chunks and two transposes produce:
  *
  *   u     [2, N, K]  softmax of the raw widths (channel 0) and heights (channel 1),
- *   sizes [2, N, K]  2B (m + (1 - K m) u), m the minimum bin width or height (fraction of 2B),
+ *   sizes [2, N, K]  2B (m + (1 - K m) u), m the minimum bin fraction (`minBinFraction`),
  *   left  [2, N, K]  left knots -B + sum_{i<j} sizes_i (an exclusive cumsum),
  *   raw derivatives [N, M] (M = K + 1 for linear tails, K - 1 for identity tails).
  */
 import * as tf from '@tensorflow/tfjs';
+import { derivativeCount, minBinFraction, type SplineSpec } from './rqSplineSpec.js';
 
-export type SplineTails = 'linear' | 'identity';
-
-/** The options that define a spline family (validated by `RQSplineTransform`). */
-export interface SplineSpec {
-  bins: number;
-  bound: number;
-  tails: SplineTails;
-  minBinWidth: number;
-  minBinHeight: number;
-  minDerivative: number;
-}
-
-/** Raw derivative parameters per dimension: K + 1 for linear tails, the K - 1 interior ones for identity tails. */
-export function derivativeCount(spec: SplineSpec): number {
-  return spec.tails === 'linear' ? spec.bins + 1 : spec.bins - 1;
-}
-
+/** The bins of N = batch * dim splines, one per row (see the file comment). */
 export interface SplineRows {
   u: tf.Tensor3D;
   sizes: tf.Tensor3D;
@@ -40,13 +25,11 @@ export interface SplineRows {
   rawDeriv: tf.Tensor2D | undefined;
 }
 
-/** Per-channel scale 2B(1 - K m) and floor 2B m of the bin sizes, as [2, 1, 1]. */
-function sizeMaps(spec: SplineSpec): [tf.Tensor3D, tf.Tensor3D] {
-  const { bins: K, bound: B, minBinWidth: mw, minBinHeight: mh } = spec;
-  return [
-    tf.tensor3d([2 * B * (1 - K * mw), 2 * B * (1 - K * mh)], [2, 1, 1]),
-    tf.tensor3d([2 * B * mw, 2 * B * mh], [2, 1, 1]),
-  ];
+/** Scale 2B(1 - K m) and floor 2B m of the bin sizes (the same for widths and heights). */
+function sizeMaps(spec: SplineSpec): [number, number] {
+  const { bins: K, bound: B } = spec;
+  const m = minBinFraction(spec);
+  return [2 * B * (1 - K * m), 2 * B * m];
 }
 
 /** Rows of bins from raw parameters [batch, P, dim]. Call inside tf.tidy. */

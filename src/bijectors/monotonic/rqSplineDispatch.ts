@@ -1,5 +1,6 @@
 /**
- * The rational-quadratic spline as two custom-gradient ops, forward and inverse, from raw
+ * Dispatches the rational-quadratic spline to one of its two implementations, wrapped as two
+ * custom-gradient ops, forward and inverse, from raw
  * parameters [batch, P, dim] (Durkan, Bekasov, Murray & Papamakarios 2019). Each records two nodes
  * on the gradient tape (the op and the unstack of its packed [out; log-derivative]) instead of
  * about 100 (on wasm a taped op costs about 17 us, an untaped one about 3 us).
@@ -17,15 +18,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { MonotonicOutput } from './monotonic.js';
 import { jsForward, jsInverse } from './rqSplineJs.js';
 import { opsForward, opsInverse } from './rqSplineOps.js';
-import type { SplineSpec } from './rqSplineRows.js';
+import type { KernelResult, SplineSpec } from './rqSplineSpec.js';
 
+/** Which implementation evaluates a spline: 'js', 'ops', or 'auto' (by backend). */
 export type SplineImplementation = 'auto' | 'js' | 'ops';
-
-/** An implementation's result: packed [out; log-derivative] as [2, batch, dim], and its backward. */
-export interface KernelResult {
-  value: tf.Tensor;
-  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
-}
 
 const CPU_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
 
