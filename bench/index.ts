@@ -16,6 +16,7 @@ import { timeFlowStep, median } from './flowStep.js';
 import { runTorch, torchAvailable } from './torchReference.js';
 import { benchRickerSim } from './rickerSim.js';
 import { benchVaeEpoch } from './vaeEpoch.js';
+import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from './kernelCounts.js';
 
 interface Row {
   case: string;
@@ -67,6 +68,11 @@ for (const [name, build, hidden, batch, steps] of flowCases) {
   if (torch && name === flowCases[0][0]) console.log(`  reference: PyTorch ${String(torch.torch)}, one thread, BLAS ${String(torch.blas)}`);
   row(name, median(ours), torch?.ms_median ?? null);
 }
+
+// Kernels dispatched per training step (deterministic; pinned in test/bench/kernelCounts.test.ts).
+console.log('\nkernels per training step (bench/kernelCounts.ts)');
+for (const [name, make] of Object.entries(KERNEL_COUNT_CASES)) console.log('  ' + formatKernelCount(name, await countStepKernels(make())));
+console.log('');
 
 // Sampling 10 000 values for one context from a conditional MAF (hidden 64) after a few training steps.
 {
