@@ -7,10 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from '../../bench/kernelCounts.js';
 
 const PINNED_WASM: Record<string, number> = {
-  'maf-h64-b256': 694,
-  'nsf-h64-b256': 410,
-  'vae-b100': 238,
-  'ricker-b512': 679,
+  'maf-h64-b256': 618,
+  'nsf-h64-b256': 334,
+  'vae-b100': 211,
+  'ricker-b512': 596,
 };
 
 describe.runIf(tf.getBackend() === 'wasm')('kernels per training step (wasm)', () => {
