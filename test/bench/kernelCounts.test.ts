@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from '../../bench/kernelCounts.js';
 
 const PINNED_WASM: Record<string, number> = {
-  'maf-h64-b256': 618,
+  'maf-h64-b256': 428,
   'nsf-h64-b256': 334,
   'vae-b100': 211,
   'ricker-b512': 596,
