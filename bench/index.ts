@@ -16,6 +16,7 @@ import { timeFlowStep, median } from './flowStep.js';
 import { runTorch, torchAvailable } from './torchReference.js';
 import { benchRickerSim } from './rickerSim.js';
 import { benchVaeEpoch } from './vaeEpoch.js';
+import { benchRickerStep } from './rickerStep.js';
 import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from './kernelCounts.js';
 
 interface Row {
@@ -74,6 +75,15 @@ console.log('\nkernels per training step (bench/kernelCounts.ts)');
 for (const [name, make] of Object.entries(KERNEL_COUNT_CASES)) console.log('  ' + formatKernelCount(name, await countStepKernels(make())));
 console.log('');
 
+// The Ricker NPE training step (embedding + NSF, batch 512) against PyTorch of the same
+// architecture: one thread each, and "defaults against defaults" (PyTorch with every core).
+{
+  const r = await benchRickerStep({ quick });
+  row('ricker-train-step', r.ms, r.reference?.ms_median ?? null);
+  row('ricker-train-step-defaults', r.ms, r.referenceAllCores?.ms_median ?? null);
+  console.log(`  (defaults: flowsbi as a user runs it against PyTorch with ${r.threads} threads)`);
+}
+
 // Sampling 10 000 values for one context from a conditional MAF (hidden 64) after a few training steps.
 {
   const flow: Flow = maf({ dim: 3, contextDim: 13, hidden: [64, 64], transforms: 5, seed: 1 });
@@ -125,6 +135,7 @@ console.log('');
   check('NSF h256 / PyTorch', get('nsf-h256-b512')?.ratio, 2.2, 'below');
   check('sampling 10k / PyTorch', get('sample-10k')?.ratio, 1.0, 'below');
   check('VAE epoch / PyTorch', get('vae-epoch')?.ratio, 2.5, 'below');
+  check('Ricker training step / PyTorch', get('ricker-train-step')?.ratio, 1.5, 'below');
   const sim = get('ricker-sim-1thread')?.ratio;
   check('simulator speed / C, one thread', sim ? 1 / sim : null, 0.5, 'above');
   const all = get('ricker-sim-all-cores');
