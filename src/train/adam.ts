@@ -33,7 +33,7 @@ export class Adam {
   readonly epsilon: number;
   readonly inPlace: boolean;
   private step = 0;
-  private readonly moments = new Map<tf.Variable, { m: Float32Array; v: Float32Array }>();
+  private readonly moments = new Map<tf.Variable, { m: Float32Array; v: Float32Array; out: Float32Array }>();
   private readonly tensorMoments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
 
   constructor(options: AdamOptions = {}) {
@@ -76,21 +76,23 @@ export class Adam {
     const c1 = 1 - b1 ** this.step;
     const rc2 = 1 / Math.sqrt(1 - b2 ** this.step);
     const stepSize = this.learningRate / c1;
-    // First every new value (the views stay valid: no tensor is created during this loop) ...
+    // First every new value (the views stay valid: no tensor is created during this loop) into a
+    // buffer kept per variable (its values are copied into the new tensor below) ...
+    const a1 = (1 - b1) * scale;
+    const a2 = (1 - b2) * scale * scale;
     const next = variables.map((variable, k) => {
       let state = this.moments.get(variable);
       if (!state) {
-        state = { m: new Float32Array(variable.size), v: new Float32Array(variable.size) };
+        state = { m: new Float32Array(variable.size), v: new Float32Array(variable.size), out: new Float32Array(variable.size) };
         this.moments.set(variable, state);
       }
-      const { m, v } = state;
+      const { m, v, out } = state;
       const theta = memoryView(variable)!;
       const g = grads[k];
-      const out = new Float32Array(theta.length);
       for (let i = 0; i < theta.length; i++) {
-        const gi = g[i] * scale;
-        const mi = b1 * m[i] + (1 - b1) * gi;
-        const vi = b2 * v[i] + (1 - b2) * gi * gi;
+        const gi = g[i];
+        const mi = b1 * m[i] + a1 * gi;
+        const vi = b2 * v[i] + a2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
         out[i] = theta[i] - (stepSize * mi) / (Math.sqrt(vi) * rc2 + eps);
