@@ -37,9 +37,9 @@ export class ConditionerNet extends Module {
   readonly dim: number;
   readonly contextDim: number;
   readonly paramsPerDim: number;
-  private readonly inputLayer: Dense;
-  private readonly hiddenLayers: Dense[];
-  private readonly outputLayer: Dense;
+  protected readonly inputLayer: Dense;
+  protected readonly hiddenLayers: Dense[];
+  protected readonly outputLayer: Dense;
 
   constructor(options: ConditionerOptions) {
     super();

@@ -54,6 +54,7 @@ export class AffineTransform implements MonotonicTransform {
   /**
    * Either direction as one node of the gradient tape with a hand-written backward pass (the ops
    * above, recorded one by one, cost about 70 kernels per layer and step; this about 20).
+   * The parameters are split and joined by products with 0/1 matrices ({@link splitParams}).
    * With raw parameters (t, r), d = 1 + |r| / bound, s = r / d (so ds/dr = 1 / d²), sign +1
    * forward and -1 inverse, e = exp(sign s):
    *   forward  out = x e + t,      logAbsDet = s;   dx = g e, dt = g,  ds = g (out - t) + h;
@@ -66,7 +67,7 @@ export class AffineTransform implements MonotonicTransform {
     const [out, logAbsDet] = customOp<tf.Tensor2D[]>(
       [input, params],
       (save) => {
-        const [t, r] = tf.unstack(params, 1) as tf.Tensor2D[];
+        const [t, r] = splitParams(params);
         const d = tf.add(tf.mul(tf.abs(r), 1 / bound), 1);
         const s = tf.div(r, d);
         const signed = forward ? s : tf.neg(s);
@@ -82,7 +83,7 @@ export class AffineTransform implements MonotonicTransform {
         const ds = forward ? gs : tf.neg(gs);
         return [
           () => tf.mul(g, e),
-          () => tf.stack([forward ? g : tf.neg(tf.mul(g, e)), tf.div(ds, tf.square(d))], 1),
+          () => joinParams(forward ? (g as tf.Tensor2D) : (tf.neg(tf.mul(g, e)) as tf.Tensor2D), tf.div(ds, tf.square(d)) as tf.Tensor2D),
         ];
       },
     );
@@ -92,6 +93,32 @@ export class AffineTransform implements MonotonicTransform {
   toConfig() {
     return { kind: this.kind, logScaleBound: this.logScaleBound };
   }
+}
+
+/**
+ * 0/1 matrices [2D, D] that pick the shifts (k = 0) or the raw log-scales (k = 1) out of the
+ * parameters flattened to [B, 2D]. On wasm a product with them takes a third of the time of
+ * `unstack` (a strided copy: 1.4 ms at [10 000, 2, 3]), and `stack` for the gradient is slower
+ * still. Exact for finite parameters (a non-finite one would spread NaN to its row).
+ */
+function selector(D: number, k: number, transposed: boolean): tf.Tensor2D {
+  const values = new Float32Array(2 * D * D);
+  for (let j = 0; j < D; j++) values[transposed ? j * 2 * D + k * D + j : (k * D + j) * D + j] = 1;
+  return tf.tensor2d(values, transposed ? [D, 2 * D] : [2 * D, D]);
+}
+
+/** [B, 2, D] → the shifts and the raw log-scales, [B, D] each. */
+function splitParams(params: tf.Tensor3D): [tf.Tensor2D, tf.Tensor2D] {
+  const [b, , D] = params.shape;
+  const flat = tf.reshape(params, [b, 2 * D]) as tf.Tensor2D;
+  return [tf.matMul(flat, selector(D, 0, false)), tf.matMul(flat, selector(D, 1, false))];
+}
+
+/** The inverse of {@link splitParams}: [B, D] twice → [B, 2, D]. */
+function joinParams(shift: tf.Tensor2D, raw: tf.Tensor2D): tf.Tensor3D {
+  const [b, D] = shift.shape;
+  const flat = tf.add(tf.matMul(shift, selector(D, 0, true)), tf.matMul(raw, selector(D, 1, true)));
+  return tf.reshape(flat, [b, 2, D]) as tf.Tensor3D;
 }
 
 registerMonotonic('affine', (c) => new AffineTransform(c as AffineTransformOptions));
