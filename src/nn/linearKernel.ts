@@ -125,7 +125,7 @@ export function linearChain(layers: readonly LinearLayerParams[], xs: readonly t
   const nx = xs.length;
   // Inputs of the op: the data inputs, then per layer its kernels and its bias.
   const params: tf.Tensor[] = layers.flatMap((l) => [...l.kernels, l.bias]);
-  // saved = [...xs, ...effective kernels (layer by layer), ...outputs h_0 .. h_{L-1}]
+  // saved = [...xs, ...effective kernels (layer by layer), ...outputs h_0 .. h_{L-1} (h_{L-1} only for a non-linear last activation)]
   return customOp<tf.Tensor2D>(
     [...xs, ...params],
     (save) => {
@@ -136,7 +136,9 @@ export function linearChain(layers: readonly LinearLayerParams[], xs: readonly t
         h = layerValue(h ? [h] : xs, weights[i], l.bias, l.activation);
         outputs.push(h);
       });
-      save([...xs, ...weights.flat(), ...outputs]);
+      // The last output is needed only to differentiate a non-linear activation.
+      const lastLinear = layers[L - 1].activation === 'linear';
+      save([...xs, ...weights.flat(), ...(lastLinear ? outputs.slice(0, -1) : outputs)]);
       return h!;
     },
     ([dy], saved) => {

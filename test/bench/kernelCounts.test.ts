@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from '../../bench/kernelCounts.js';
 
 const PINNED_WASM: Record<string, number> = {
-  'maf-h64-b256': 433,
-  'nsf-h64-b256': 314,
-  'vae-b100': 211,
-  'ricker-b512': 549,
+  'maf-h64-b256': 428,
+  'nsf-h64-b256': 309,
+  'vae-b100': 208,
+  'ricker-b512': 544,
 };
 
 describe.runIf(tf.getBackend() === 'wasm')('kernels per training step (wasm)', () => {
