@@ -71,8 +71,24 @@ export class Adam {
   }
 
   private updateInJs(variables: tf.Variable[], grads: Float32Array[], clipNorm: number | null): number {
+    this.simd ??= SimdAdam.create() ?? false;
+    const simd = this.simd;
+    const states = variables.map((variable) => {
+      let state = this.moments.get(variable);
+      if (!state) {
+        state = simd
+          ? { slot: simd.addSlot(variable.size) }
+          : { m: new Float32Array(variable.size), v: new Float32Array(variable.size), out: new Float32Array(variable.size) };
+        this.moments.set(variable, state);
+      }
+      return state;
+    });
     let sumSq = 0;
-    for (const g of grads) for (let i = 0; i < g.length; i++) sumSq += g[i] * g[i];
+    states.forEach((state, k) => {
+      const g = grads[k];
+      if ('slot' in state) sumSq += (simd as SimdAdam).load(state.slot, g);
+      else for (let i = 0; i < g.length; i++) sumSq += g[i] * g[i];
+    });
     const norm = Math.sqrt(sumSq);
     const scale = clipNorm === null ? 1 : Math.min(1, clipNorm / (norm + 1e-6));
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
@@ -84,21 +100,13 @@ export class Adam {
     // per variable (its values are copied into the new tensor below) ...
     const a1 = (1 - b1) * scale;
     const a2 = (1 - b2) * scale * scale;
-    this.simd ??= SimdAdam.create() ?? false;
-    const simd = this.simd;
     const next = variables.map((variable, k) => {
-      let state = this.moments.get(variable);
-      if (!state) {
-        state = simd
-          ? { slot: simd.addSlot(variable.size) }
-          : { m: new Float32Array(variable.size), v: new Float32Array(variable.size), out: new Float32Array(variable.size) };
-        this.moments.set(variable, state);
-      }
+      const state = states[k];
       const theta = memoryView(variable)!;
       const g = grads[k];
       if ('slot' in state) {
-        // A copy: the kernel's result view is overwritten by the next variable's update.
-        return (simd as SimdAdam).update(state.slot, theta, g, { b1, a1, b2, a2, stepSize, rc2, eps }).slice();
+        // A copy: the kernel's memory may grow (and move) before the tensors are made below.
+        return (simd as SimdAdam).update(state.slot, theta, { b1, a1, b2, a2, stepSize, rc2, eps }).slice();
       }
       const { m, v, out } = state;
       for (let i = 0; i < theta.length; i++) {

@@ -6,7 +6,8 @@
  * (a1 = (1-β1) c, a2 = (1-β2) c² with the clipping scale c; s and rc2 the bias corrections).
  * The JavaScript loop it replaces ran at about 10 ns per parameter (sqrt and division in double
  * precision, not vectorised): 4-8 ms of a VAE step with 436 000 parameters. The moments live in
- * this module's own memory; θ and g are copied in and the result out (memcpy speed). Arithmetic is
+ * this module's own memory; θ and g are copied in and the result out (memcpy speed), and the
+ * gradients' sum of squares for clipping is taken there too (`load`). Arithmetic is
  * float32 throughout (the JavaScript loop rounds m and v to float32 too, but forms the step in
  * double): results agree to float32 rounding. Where WebAssembly SIMD is missing, `create` returns
  * null and Adam keeps its JavaScript loop.
@@ -40,15 +41,33 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     0x0c, 0x00, 0x0b, 0x0b, // br loop; end loop; end block
     0x0b, // end function
   ];
+  // sumsq(p, n): the sum of squares of the float32 values at byte offset p (n bytes, a multiple
+  // of 16), accumulated in float64 (two lanes). Locals: 2 i, 3 acc, 4 x, 5 two values as f64.
+  const promote = [SIMD, 0x5f]; // f64x2.promote_low_f32x4
+  const [addF64, mulF64] = [0xf0, 0xf2].map((op) => [SIMD, op, 0x01]);
+  const highToLow = [SIMD, 0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]; // i8x16.shuffle
+  const accumulate = [...set(5), ...get(3), ...get(5), ...get(5), ...mulF64, ...addF64, ...set(3)];
+  const sumsq = [
+    0x02, 0x01, 0x7f, 0x03, 0x7b, // locals: 1 i32, 3 v128 (zero-initialised)
+    0x02, 0x40, 0x03, 0x40,
+    ...get(2), ...get(1), 0x49, 0x45, 0x0d, 0x01,
+    ...get(0), ...get(2), 0x6a, ...load, ...set(4),
+    ...get(4), ...promote, ...accumulate,
+    ...get(4), ...get(4), ...highToLow, ...promote, ...accumulate,
+    ...get(2), 0x41, 0x10, 0x6a, ...set(2),
+    0x0c, 0x00, 0x0b, 0x0b,
+    ...get(3), SIMD, 0x21, 0x00, ...get(3), SIMD, 0x21, 0x01, 0xa0, // lane 0 + lane 1
+    0x0b,
+  ];
   const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
   const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 13, ...new Array(6).fill(0x7f), ...new Array(7).fill(0x7d), 0x00]),
-    ...section(3, [0x01, 0x00]),
+    ...section(1, [0x02, 0x60, 13, ...new Array(6).fill(0x7f), ...new Array(7).fill(0x7d), 0x00, 0x60, 2, 0x7f, 0x7f, 1, 0x7c]),
+    ...section(3, [0x02, 0x00, 0x01]),
     ...section(5, [0x01, 0x00, 0x01]),
-    ...section(7, [0x02, ...name('adam'), 0x00, 0x00, ...name('memory'), 0x02, 0x00]),
-    ...section(10, [0x01, ...leb(body.length), ...body]),
+    ...section(7, [0x03, ...name('adam'), 0x00, 0x00, ...name('sumsq'), 0x00, 0x01, ...name('memory'), 0x02, 0x00]),
+    ...section(10, [0x02, ...leb(body.length), ...body, ...leb(sumsq.length), ...sumsq]),
   ];
   return new Uint8Array(bytes);
 }
@@ -94,6 +113,7 @@ export interface AdamCoefficients {
 export class SimdAdam {
   private readonly memory: WebAssembly.Memory;
   private readonly adam: AdamFn;
+  private readonly sumsq: (p: number, n: number) => number;
   /** Per slot: byte offsets of θ, g, m, v, out (each `bytes` long) and the length. */
   private readonly slots: { base: number; bytes: number; length: number }[] = [];
   private top = 0;
@@ -101,6 +121,7 @@ export class SimdAdam {
   private constructor(instance: WebAssembly.Instance) {
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.adam = instance.exports.adam as AdamFn;
+    this.sumsq = instance.exports.sumsq as (p: number, n: number) => number;
   }
 
   /** A new optimiser state, or null where WebAssembly SIMD is not available. */
@@ -120,13 +141,18 @@ export class SimdAdam {
     return this.slots.length - 1;
   }
 
-  /** One update of slot `slot` from θ and g; returns the new values (a view, valid until the next call). */
-  update(slot: number, theta: Float32Array, g: Float32Array, c: AdamCoefficients): Float32Array {
+  /** Copy a gradient into slot `slot` (before {@link update}); returns its sum of squares (float64 accumulation). */
+  load(slot: number, g: Float32Array): number {
     const { base, bytes, length } = this.slots[slot];
-    const view = (k: number) => new Float32Array(this.memory.buffer, base + k * bytes, length);
-    view(0).set(theta);
-    view(1).set(g);
+    new Float32Array(this.memory.buffer, base + bytes, length).set(g);
+    return this.sumsq(base + bytes, bytes);
+  }
+
+  /** One update of slot `slot` from θ and the loaded gradient; returns the new values (a view, valid until the next call). */
+  update(slot: number, theta: Float32Array, c: AdamCoefficients): Float32Array {
+    const { base, bytes, length } = this.slots[slot];
+    new Float32Array(this.memory.buffer, base, length).set(theta);
     this.adam(base, base + bytes, base + 2 * bytes, base + 3 * bytes, base + 4 * bytes, bytes, c.b1, c.a1, c.b2, c.a2, c.stepSize, c.rc2, c.eps);
-    return view(4);
+    return new Float32Array(this.memory.buffer, base + 4 * bytes, length);
   }
 }

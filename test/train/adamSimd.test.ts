@@ -1,4 +1,4 @@
-// The WebAssembly SIMD Adam update against the formulas in double precision, over three steps,
+// The WebAssembly SIMD Adam update (and its sum of squares) against the formulas in double precision, over three steps,
 // for lengths that are and are not multiples of the 4 SIMD lanes, in two slots side by side.
 import { describe, expect, test } from 'vitest';
 import { SimdAdam } from '../../src/train/adamSimd.js';
@@ -15,7 +15,10 @@ describe('SimdAdam', () => {
       lengths.forEach((n, k) => {
         const g = Float32Array.from({ length: n }, (_, i) => Math.cos(3 * i + step) * (i % 5 === 0 ? 0 : 1));
         const s = state[k];
-        const out = simd!.update(slots[k], s.theta, g, c).slice();
+        const sumSq = simd!.load(slots[k], g);
+        const expectedSumSq = g.reduce((acc, x) => acc + x * x, 0);
+        expect(Math.abs(sumSq - expectedSumSq)).toBeLessThanOrEqual(1e-9 * Math.max(1, expectedSumSq));
+        const out = simd!.update(slots[k], s.theta, c).slice();
         expect(out.length).toBe(n);
         for (let i = 0; i < n; i++) {
           s.m[i] = c.b1 * s.m[i] + c.a1 * g[i];
