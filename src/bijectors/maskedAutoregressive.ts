@@ -92,7 +92,10 @@ export class MaskedAutoregressive extends Bijector {
   }
 
   protected inverseImpl(y: tf.Tensor2D, context?: tf.Tensor2D): BijectorOutput {
-    const r = this.transform.inverse(y, this.made.apply(y, context));
+    const params = this.made.apply(y, context);
+    // The affine transform sums its log-derivatives inside its own tape node (one op less per layer).
+    if (this.transform instanceof AffineTransform) return this.transform.inverseSummed(y, params);
+    const r = this.transform.inverse(y, params);
     return { out: r.out, logDet: sumLogDet(r.logAbsDet) };
   }
 

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from '../../bench/kernelCounts.js';
 
 const PINNED_WASM: Record<string, number> = {
-  'maf-h64-b256': 428,
+  'maf-h64-b256': 418,
   'nsf-h64-b256': 309,
   'vae-b100': 208,
   'ricker-b512': 544,

@@ -23,6 +23,31 @@ function run(direction: 'forward' | 'inverse', fast: boolean, x: tf.Tensor2D, pa
 }
 
 describe('AffineTransform: hand-written gradients match autodiff', () => {
+  test('inverseSummed: values and gradients equal the inverse with a row sum of its log-derivatives', () => {
+    const y = tf.randomNormal([9, 3], 0, 2, 'float32', 7) as tf.Tensor2D;
+    const params = tf.mul(tf.randomNormal([9, 2, 3], 0, 1, 'float32', 8), 3) as tf.Tensor3D;
+    const wOut = tf.randomNormal([9, 3], 0, 1, 'float32', 9);
+    const wLog = tf.randomNormal([9], 0, 1, 'float32', 10);
+    const t = new AffineTransform();
+    const viaSum = (a: tf.Tensor, p: tf.Tensor) => {
+      const r = t.inverse(a as tf.Tensor2D, p as tf.Tensor3D);
+      return tf.add(tf.sum(tf.mul(r.out, wOut)), tf.sum(tf.mul(tf.sum(r.logAbsDet, 1), wLog))) as tf.Scalar;
+    };
+    const summed = (a: tf.Tensor, p: tf.Tensor) => {
+      const r = t.inverseSummed(a as tf.Tensor2D, p as tf.Tensor3D);
+      return tf.add(tf.sum(tf.mul(r.out, wOut)), tf.sum(tf.mul(r.logDet, wLog))) as tf.Scalar;
+    };
+    const a = tf.valueAndGrads(viaSum)([y, params]);
+    const b = tf.valueAndGrads(summed)([y, params]);
+    expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThanOrEqual(1e-4);
+    a.grads.forEach((g, k) => {
+      const x = g.dataSync();
+      const z = b.grads[k].dataSync();
+      x.forEach((v, i) => expect(Math.abs(v - z[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
+    });
+    tf.dispose([y, params, wOut, wLog, a.value, b.value, ...a.grads, ...b.grads]);
+  });
+
   for (const direction of ['forward', 'inverse'] as const) {
     test(direction, () => {
       const x = tf.randomNormal([11, 4], 0, 2, 'float32', 1) as tf.Tensor2D;

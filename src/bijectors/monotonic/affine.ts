@@ -52,6 +52,21 @@ export class AffineTransform implements MonotonicTransform {
   }
 
   /**
+   * The inverse with log|det| already summed over the columns, [batch] (what a masked
+   * autoregressive layer needs), in the same single tape node: no separate sum to record.
+   */
+  inverseSummed(y: tf.Tensor2D, params: tf.Tensor3D): { out: tf.Tensor2D; logDet: tf.Tensor1D } {
+    if (!fastGradientsEnabled()) {
+      return tidy(() => {
+        const r = this.inverse(y, params);
+        return { out: r.out, logDet: tf.sum(r.logAbsDet, 1) as tf.Tensor1D };
+      });
+    }
+    const r = this.fused(y, params, 'inverse', true);
+    return { out: r.out, logDet: r.logAbsDet as unknown as tf.Tensor1D };
+  }
+
+  /**
    * Either direction as one node of the gradient tape with a hand-written backward pass (the ops
    * above, recorded one by one, cost about 70 kernels per layer and step; this about 20).
    * The parameters are split and joined by products with 0/1 matrices ({@link splitParams}).
@@ -59,9 +74,10 @@ export class AffineTransform implements MonotonicTransform {
    * forward and -1 inverse, e = exp(sign s):
    *   forward  out = x e + t,      logAbsDet = s;   dx = g e, dt = g,  ds = g (out - t) + h;
    *   inverse  out = (y - t) e,    logAbsDet = -s;  dy = g e, dt = -g e, ds = -(g out + h);
-   * with g, h the upstream gradients of out and logAbsDet, and dr = ds / d².
+   * with g, h the upstream gradients of out and logAbsDet, and dr = ds / d². With `summed` the
+   * second output is the row sum of logAbsDet, [batch], and h is broadcast over the columns.
    */
-  private fused(input: tf.Tensor2D, params: tf.Tensor3D, direction: 'forward' | 'inverse'): MonotonicOutput {
+  private fused(input: tf.Tensor2D, params: tf.Tensor3D, direction: 'forward' | 'inverse', summed = false): MonotonicOutput {
     const forward = direction === 'forward';
     const bound = this.logScaleBound;
     const [out, logAbsDet] = customOp<tf.Tensor2D[]>(
@@ -75,11 +91,11 @@ export class AffineTransform implements MonotonicTransform {
         // forward: saved (x e) = out - t; inverse: saved out.
         const scaled = forward ? tf.mul(input, e) : tf.mul(tf.sub(input, t), e);
         save([e, scaled, d]);
-        return [forward ? tf.add(scaled, t) : scaled, signed] as tf.Tensor2D[];
+        return [forward ? tf.add(scaled, t) : scaled, summed ? tf.sum(signed, 1) : signed] as tf.Tensor2D[];
       },
       ([g, h], [e, scaled, d]) => {
         // ds = ±(g scaled) + (±h): forward g (out - t) + h, inverse -(g out + h).
-        const gs = tf.add(tf.mul(g, scaled), h);
+        const gs = tf.add(tf.mul(g, scaled), summed ? tf.reshape(h, [-1, 1]) : h);
         const ds = forward ? gs : tf.neg(gs);
         return [
           () => tf.mul(g, e),
