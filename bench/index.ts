@@ -17,6 +17,8 @@ import { runTorch, torchAvailable } from './torchReference.js';
 import { benchRickerSim } from './rickerSim.js';
 import { benchVaeEpoch } from './vaeEpoch.js';
 import { benchSamplerGradients } from './samplerGradients.js';
+import { benchRickerStep } from './rickerStep.js';
+import { KERNEL_COUNT_CASES, countStepKernels, formatKernelCount } from './kernelCounts.js';
 
 interface Row {
   case: string;
@@ -67,6 +69,20 @@ for (const [name, build, hidden, batch, steps] of flowCases) {
     : null;
   if (torch && name === flowCases[0][0]) console.log(`  reference: PyTorch ${String(torch.torch)}, one thread, BLAS ${String(torch.blas)}`);
   row(name, median(ours), torch?.ms_median ?? null);
+}
+
+// Kernels dispatched per training step (deterministic; pinned in test/bench/kernelCounts.test.ts).
+console.log('\nkernels per training step (bench/kernelCounts.ts)');
+for (const [name, make] of Object.entries(KERNEL_COUNT_CASES)) console.log('  ' + formatKernelCount(name, await countStepKernels(make())));
+console.log('');
+
+// The Ricker NPE training step (embedding + NSF, batch 512) against PyTorch of the same
+// architecture: one thread each, and "defaults against defaults" (PyTorch with every core).
+{
+  const r = await benchRickerStep({ quick });
+  row('ricker-train-step', r.ms, r.reference?.ms_median ?? null);
+  row('ricker-train-step-defaults', r.ms, r.referenceAllCores?.ms_median ?? null);
+  console.log(`  (defaults: flowsbi as a user runs it against PyTorch with ${r.threads} threads)`);
 }
 
 // Sampling 10 000 values for one context from a conditional MAF (hidden 64) after a few training steps.
@@ -128,6 +144,7 @@ for (const [name, build, hidden, batch, steps] of flowCases) {
   check('NSF h256 / PyTorch', get('nsf-h256-b512')?.ratio, 2.2, 'below');
   check('sampling 10k / PyTorch', get('sample-10k')?.ratio, 1.0, 'below');
   check('VAE epoch / PyTorch', get('vae-epoch')?.ratio, 2.5, 'below');
+  check('Ricker training step / PyTorch', get('ricker-train-step')?.ratio, 1.5, 'below');
   const sim = get('ricker-sim-1thread')?.ratio;
   check('simulator speed / C, one thread', sim ? 1 / sim : null, 0.5, 'above');
   const all = get('ricker-sim-all-cores');

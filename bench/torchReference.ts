@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type TorchScript = 'bench_flows.py' | 'bench_vae.py' | 'bench_hmc.py';
+export type TorchScript = 'bench_flows.py' | 'bench_vae.py' | 'bench_hmc.py' | 'bench_ricker.py';
 
 export interface TorchTiming {
   ms_median: number;
@@ -34,9 +34,10 @@ export function pythonExecutable(): string {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
-/** The environment for PyTorch: one thread for OpenMP, MKL and OpenBLAS. */
-export function torchEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+/** The environment for PyTorch: `threads` (default one) for OpenMP, MKL and OpenBLAS. */
+export function torchEnv(threads = 1): NodeJS.ProcessEnv {
+  const n = String(threads);
+  return { ...process.env, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n };
 }
 
 export interface PythonResult {
@@ -47,14 +48,14 @@ export interface PythonResult {
   spawnError?: Error;
 }
 
-/** Run the Python interpreter with `args` (single-threaded environment); never rejects. */
-export function runPython(args: string[], options: { cwd?: string } = {}): Promise<PythonResult> {
+/** Run the Python interpreter with `args` (single-threaded environment unless `threads`); never rejects. */
+export function runPython(args: string[], options: { cwd?: string; threads?: number } = {}): Promise<PythonResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     let child;
     try {
-      child = spawn(pythonExecutable(), args, { env: torchEnv(), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(pythonExecutable(), args, { env: torchEnv(options.threads), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       resolve({ code: null, stdout, stderr, spawnError: e as Error });
       return;
@@ -116,6 +117,7 @@ export function isOptimisedBlas(blas: unknown): boolean {
 /**
  * Run a reference script (`bench/torch/<script>`) with command-line `args` and return its
  * timing in milliseconds, or null (with one line on stderr) when PyTorch is not installed.
+ * `threads` (default one) is passed to the script as --threads and to its environment.
  * Throws when the script itself fails or prints no result.
  *
  * Honest references only: a PyTorch that multiplies with Debian's reference BLAS (about 3x slower
@@ -123,14 +125,14 @@ export function isOptimisedBlas(blas: unknown): boolean {
  * such a timing is refused (null, with the fix on stderr) unless FLOWSBI_ALLOW_REFERENCE_BLAS=1,
  * which keeps it and flags it (`blasWarning`).
  */
-export async function runTorch(script: TorchScript, args: string[]): Promise<TorchTiming | null> {
+export async function runTorch(script: TorchScript, args: string[], options: { threads?: number } = {}): Promise<TorchTiming | null> {
   const check = await checkTorch();
   if (!check.ok) {
     explainOnce(check.why);
     return null;
   }
   const path = fileURLToPath(new URL(`./torch/${script}`, import.meta.url));
-  const r = await runPython([path, ...args]);
+  const r = await runPython([path, ...args, ...(options.threads ? ['--threads', String(options.threads)] : [])], { threads: options.threads });
   if (r.code === 3) {
     // The scripts exit with 3 when `import torch` fails.
     explainOnce(r.stderr.trim().split('\n').pop() ?? 'torch import failed');

@@ -116,8 +116,11 @@ export function installWasmFastPaths(): boolean {
     const b = args.inputs.b as tf.TensorInfo;
     const transposeA = attrs.transposeA as boolean;
     const transposeB = attrs.transposeB as boolean;
+    // 2-D operands (the wasm kernel wants rank 3) are accepted too: the library's dense layers
+    // call the kernel directly with them, one dispatch instead of tf.fused.matMul's four reshapes.
+    const plain = a.shape.length === 2 && b.shape.length === 2;
     // Batched fused products are rare (tf.fused.matMul on 3-D inputs); leave them as they were.
-    if ((!transposeA && !transposeB) || batchOf(a) !== 1 || batchOf(b) !== 1) return fusedMatMul(args);
+    if ((!transposeA && !transposeB && !plain) || batchOf(a) !== 1 || batchOf(b) !== 1) return fusedMatMul(args);
     const wasm = backend as WasmBackendLike;
     const temps: tf.TensorInfo[] = [];
     try {
@@ -125,11 +128,16 @@ export function installWasmFastPaths(): boolean {
       const b2 = transposeB ? swapLastAxes(b, backend) : b;
       if (transposeA) temps.push(a2);
       if (transposeB) temps.push(b2);
-      return fusedMatMul({
-        inputs: { ...args.inputs, a: a2, b: b2 },
-        backend,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
+      const flags = { ...attrs, transposeA: false, transposeB: false };
+      if (!plain) return fusedMatMul({ inputs: { ...args.inputs, a: a2, b: b2 }, backend, attrs: flags });
+      const [m, k] = a2.shape;
+      const n = b2.shape[1];
+      const a3 = reshape({ inputs: { x: a2 }, backend, attrs: { shape: [1, m, k] } });
+      const b3 = reshape({ inputs: { x: b2 }, backend, attrs: { shape: [1, k, n] } });
+      temps.push(a3, b3);
+      const out = fusedMatMul({ inputs: { ...args.inputs, a: a3, b: b3 }, backend, attrs: flags });
+      temps.push(out);
+      return reshape({ inputs: { x: out }, backend, attrs: { shape: [m, n] } });
     } finally {
       for (const t of temps) wasm.disposeData(t.dataId);
     }

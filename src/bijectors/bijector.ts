@@ -51,6 +51,14 @@ export abstract class Bijector extends Module {
     return true;
   }
 
+  /**
+   * Whether log|det J| is 0 everywhere (a permutation): `Chain` then skips adding it, which saves
+   * a recorded op per member in every training step. The member still returns zeros.
+   */
+  get volumePreserving(): boolean {
+    return false;
+  }
+
   /** The name used in error messages. */
   get name(): string {
     return this.constructor.name;

@@ -28,24 +28,24 @@ export class Chain extends Bijector {
 
   protected forwardImpl(x: tf.Tensor2D, context?: tf.Tensor2D): BijectorOutput {
     let out = x;
-    let logDet = tf.zeros([x.shape[0]]) as tf.Tensor1D;
+    let logDet: tf.Tensor1D | null = null;
     for (const b of this.bijectors) {
       const r = b.forward(out, context);
       out = r.out;
-      logDet = tf.add(logDet, r.logDet);
+      logDet = addLogDet(logDet, r.logDet, b);
     }
-    return { out, logDet };
+    return { out, logDet: logDet ?? (tf.zeros([x.shape[0]]) as tf.Tensor1D) };
   }
 
   protected inverseImpl(y: tf.Tensor2D, context?: tf.Tensor2D): BijectorOutput {
     let out = y;
-    let logDet = tf.zeros([y.shape[0]]) as tf.Tensor1D;
+    let logDet: tf.Tensor1D | null = null;
     for (let i = this.bijectors.length - 1; i >= 0; i--) {
       const r = this.bijectors[i].inverse(out, context);
       out = r.out;
-      logDet = tf.add(logDet, r.logDet);
+      logDet = addLogDet(logDet, r.logDet, this.bijectors[i]);
     }
-    return { out, logDet };
+    return { out, logDet: logDet ?? (tf.zeros([y.shape[0]]) as tf.Tensor1D) };
   }
 
   override get exactInverse(): boolean {
@@ -55,6 +55,12 @@ export class Chain extends Bijector {
   override toConfig(): ModuleConfig {
     return { type: 'Chain', bijectors: this.bijectors.map((b) => b.toConfig()) };
   }
+}
+
+/** The running sum of log-dets: members that preserve volume add nothing, the first one starts it. */
+function addLogDet(sum: tf.Tensor1D | null, logDet: tf.Tensor1D, member: Bijector): tf.Tensor1D | null {
+  if (member.volumePreserving) return sum;
+  return sum ? (tf.add(sum, logDet) as tf.Tensor1D) : logDet;
 }
 
 registerModule('Chain', (c) => new Chain((c.bijectors as ModuleConfig[]).map((b) => moduleFromConfig<Bijector>(b))));

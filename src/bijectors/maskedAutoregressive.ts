@@ -74,11 +74,16 @@ export class MaskedAutoregressive extends Bijector {
     // Pass i computes y_i = T(z_i; theta_i(y_<i)) from the exact y_1..y_{i-1} of earlier passes
     // and writes it into column i (still 0) through a one-hot mask; the transform is told that
     // only column i is used, so the spline evaluates D times fewer elements.
+    // Without a gradient being recorded, the MADE sampler skips the hidden units that earlier
+    // passes already computed (one network's work in all instead of D); with one, the plain
+    // differentiable passes.
     const D = z.shape[1];
+    const sampler = gradientRecording() ? null : this.made.sampler(z.shape[0], context);
     let y = tf.zerosLike(z);
     let logAbsDet = tf.zerosLike(z);
     for (let i = 0; i < D; i++) {
-      const r = this.transform.forward(z, this.made.apply(y, context), { onlyDim: i });
+      const params = sampler ? sampler.params(y, i) : this.made.apply(y, context);
+      const r = this.transform.forward(z, params, { onlyDim: i });
       const column = tf.tensor2d(Float32Array.from({ length: D }, (_, k) => Number(k === i)), [1, D]);
       y = tf.add(y, tf.mul(r.out, column));
       logAbsDet = tf.add(logAbsDet, tf.mul(r.logAbsDet, column));
@@ -87,13 +92,21 @@ export class MaskedAutoregressive extends Bijector {
   }
 
   protected inverseImpl(y: tf.Tensor2D, context?: tf.Tensor2D): BijectorOutput {
-    const r = this.transform.inverse(y, this.made.apply(y, context));
+    const params = this.made.apply(y, context);
+    // The affine transform sums its log-derivatives inside its own tape node (one op less per layer).
+    if (this.transform instanceof AffineTransform) return this.transform.inverseSummed(y, params);
+    const r = this.transform.inverse(y, params);
     return { out: r.out, logDet: sumLogDet(r.logAbsDet) };
   }
 
   override toConfig(): ModuleConfig {
     return this.config;
   }
+}
+
+/** Whether a gradient tape is recording (inside tf.grad, tf.variableGrads, ...). */
+function gradientRecording(): boolean {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
 }
 
 registerModule('MaskedAutoregressive', (c) =>

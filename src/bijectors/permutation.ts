@@ -39,6 +39,10 @@ export class Permutation extends Bijector {
     return new Permutation(Array.from(toRandom(seed).permutation(dim)));
   }
 
+  override get volumePreserving(): boolean {
+    return true;
+  }
+
   protected forwardImpl(x: tf.Tensor2D): BijectorOutput {
     return { out: tf.matMul(x, this.forwardMatrix), logDet: tf.zeros([x.shape[0]]) };
   }

@@ -136,14 +136,16 @@ export abstract class Distribution extends Module {
 /** The context row of each flat draw: row i*n + j belongs to context row i. */
 function perDrawContext(context: tf.Tensor2D | undefined, n: number): tf.Tensor2D | undefined {
   if (!context) return undefined;
-  return n === 1 ? context : repeatRows(context, n);
+  return repeatRows(context, n);
 }
 
 /**
  * Each row repeated n times in place: [r0, r0, ..., r1, r1, ...], shape [b*n, c]. A broadcast
- * product with ones rather than `tile`, which is about 100 times slower on wasm.
+ * product with ones rather than `tile`, which is about 100 times slower on wasm. With n = 1 it
+ * returns x itself (no kernels in a training step; do not dispose the result apart from x).
  */
 export function repeatRows(x: tf.Tensor2D, n: number): tf.Tensor2D {
+  if (n === 1) return x;
   return tf.tidy(() => {
     const [b, c] = x.shape;
     return tf.reshape(tf.mul(tf.reshape(x, [b, 1, c]), tf.ones([1, n, 1])), [b * n, c]);

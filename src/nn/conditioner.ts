@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Module } from '../module.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { Dense } from './dense.js';
+import { linearChain } from './linearKernel.js';
 import { checkActivation, type Activation } from './activation.js';
 import { assertPositiveInt } from '../validation.js';
 
@@ -36,9 +37,9 @@ export class ConditionerNet extends Module {
   readonly dim: number;
   readonly contextDim: number;
   readonly paramsPerDim: number;
-  private readonly inputLayer: Dense;
-  private readonly hiddenLayers: Dense[];
-  private readonly outputLayer: Dense;
+  protected readonly inputLayer: Dense;
+  protected readonly hiddenLayers: Dense[];
+  protected readonly outputLayer: Dense;
 
   constructor(options: ConditionerOptions) {
     super();
@@ -93,9 +94,10 @@ export class ConditionerNet extends Module {
       if (this.contextDim > 0 && !context) {
         throw new Error(`${this.constructor.name}.apply: a context of shape [${x.shape[0]}, ${this.contextDim}] is required`);
       }
-      let h = this.contextDim > 0 ? this.inputLayer.apply(x, context!) : this.inputLayer.apply(x);
-      for (const layer of this.hiddenLayers) h = layer.apply(h);
-      return tf.reshape(this.outputLayer.apply(h), [x.shape[0], this.paramsPerDim, this.dim]);
+      // The whole network is one node of the gradient tape (see linearKernel.ts).
+      const layers = [this.inputLayer, ...this.hiddenLayers, this.outputLayer];
+      const params = linearChain(layers, this.contextDim > 0 ? [x, context!] : [x]);
+      return tf.reshape(params, [x.shape[0], this.paramsPerDim, this.dim]);
     });
   }
 }

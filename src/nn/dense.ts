@@ -3,7 +3,7 @@ import { Module } from '../module.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { checkActivation, type Activation } from './activation.js';
 import { uniformInit } from './init.js';
-import { linearKernel } from './linearKernel.js';
+import { linearChain } from './linearKernel.js';
 import { assertMatrix, assertPositiveInt } from '../validation.js';
 
 export interface DenseOptions {
@@ -25,7 +25,8 @@ export interface DenseOptions {
  * W_k: [in_k, outputs]. With a mask it is MADE's masked layer (Germain et al. 2015): masked-out
  * weights act as zero and receive zero gradient. With several inputs (a variable and a context)
  * it equals one layer on their concatenation, without the concat. The computation and its
- * hand-written backward pass are in `linearKernel.ts`.
+ * hand-written backward pass are in `linearKernel.ts`; networks that chain layers (MLP, MADE)
+ * pass them to its `linearChain` together, as one node of the gradient tape.
  */
 export class Dense extends Module {
   readonly inputWidths: number[];
@@ -82,7 +83,7 @@ export class Dense extends Module {
       throw new Error(`Dense.apply: expected ${this.inputWidths.length} input(s); received ${xs.length}`);
     }
     xs.forEach((x, k) => assertMatrix('Dense.apply', `input ${k}`, x, this.inputWidths[k]));
-    return linearKernel(xs, this.kernels, this.masks, this.bias, this.activation);
+    return linearChain([this], xs);
   }
 
   override dispose(): void {

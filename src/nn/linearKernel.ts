@@ -1,19 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { activate, type Activation } from './activation.js';
+import { customOp } from './customOp.js';
+import { wasmFastPathsInstalled } from '../backend/wasmMatMul.js';
 
 /**
- * The dense-layer computation y = act(sum_k x_k (W_k ⊙ M_k) + b) with a hand-written backward
- * pass (tf.customGrad), the hot spot of flow training:
+ * The dense-layer computation, the hot spot of flow and VAE training: a chain of layers
  *
- *   dz = dy ⊙ act'(z)  (act' from the output y: relu 1[y>0], tanh 1-y², sigmoid y(1-y),
- *                       elu 1[y>0] + (y+1) 1[y<=0], softplus 1-e^{-y}, linear 1),
- *   dx_k = dz (W_k ⊙ M_k)ᵀ,   dW_k = (x_kᵀ dz) ⊙ M_k,   db = 1ᵀ dz (a [1, B] product, not a slow axis-0 sum).
+ *   h_0 = act_0(sum_k x_k (W_0k ⊙ M_0k) + b_0),   h_l = act_l(h_{l-1} (W_l ⊙ M_l) + b_l),
  *
- * Under the gradient tape the whole layer is one recorded node instead of five to eight, the
- * forward uses the fused matmul+bias+activation kernel where the backend has one, and the
+ * as ONE node of the gradient tape with a hand-written backward pass:
+ *
+ *   dz_l = dh_l ⊙ act'(z_l)  (act' from the output h: relu 1[h>0], tanh 1-h², sigmoid h(1-h),
+ *                             elu 1[h>0] + (h+1) 1[h<=0], softplus 1-e^{-h}, linear 1),
+ *   dh_{l-1} = dz_l (W_l ⊙ M_l)ᵀ,   dW_l = (h_{l-1}ᵀ dz_l) ⊙ M_l,   db_l = 1ᵀ dz_l (a [1, B] product,
+ *   not a slow axis-0 sum),   dx_k = dz_0 (W_0k ⊙ M_0k)ᵀ.
+ *
+ * Why one node for the chain: every tape node costs its kernels plus a recorded clone of each
+ * input and output it keeps (about 17 us per recorded kernel on wasm against 3 us for a plain
+ * one); the masked weights W ⊙ M are formed once per pass and reused by the backward pass; the
+ * input gradients dx_k are computed only when the loss needs them ({@link customOp}), so a first
+ * layer that reads data (a VAE encoder's 784 pixels, a flow's context) skips its largest product.
+ * The forward uses the fused matmul+bias+activation kernel where the backend has one, and the
  * backward products take the fast (untransposed) wasm path through `backend/wasmMatMul.ts`.
- * Several inputs (e.g. a variable and a context) share one bias and one activation, which
- * replaces a concat. `setFastGradients(false)` switches to plain autodiff (tests compare both).
+ * `setFastGradients(false)` switches to plain autodiff (tests compare both).
  */
 
 let fastGradients = true;
@@ -26,6 +35,14 @@ export function setFastGradients(enabled: boolean): void {
 /** Whether the hand-written backward pass is in use. */
 export function fastGradientsEnabled(): boolean {
   return fastGradients;
+}
+
+/** One layer's parameters: a kernel (and optional fixed 0/1 mask) per input, a bias, an activation. */
+export interface LinearLayerParams {
+  readonly kernels: readonly tf.Tensor2D[];
+  readonly masks: readonly (tf.Tensor2D | undefined)[];
+  readonly bias: tf.Tensor1D;
+  readonly activation: Activation;
 }
 
 const FUSABLE = new Set<Activation>(['linear', 'relu', 'sigmoid', 'elu']);
@@ -54,26 +71,112 @@ function effectiveWeight(w: tf.Tensor2D, mask: tf.Tensor2D | undefined): tf.Tens
   return mask ? (tf.mul(w, mask) as tf.Tensor2D) : w;
 }
 
-/** Forward value only (used inside the custom gradient and by the autodiff path). */
-function forwardValue(
-  xs: tf.Tensor2D[],
-  ws: tf.Tensor2D[],
-  masks: (tf.Tensor2D | undefined)[],
-  bias: tf.Tensor1D,
-  activation: Activation,
-): tf.Tensor2D {
-  const w0 = effectiveWeight(ws[0], masks[0]);
-  if (xs.length === 1 && FUSABLE.has(activation)) {
-    return tf.fused.matMul({ a: xs[0], b: w0, bias, activation: activation as tf.fused.Activation }) as tf.Tensor2D;
+/**
+ * act(a b + bias) for 2-D a, b: one dispatch of the wasm fused kernel (its wrapper accepts 2-D
+ * operands), else `tf.fused.matMul` where the activation fuses, else three ops.
+ */
+function fusedProduct(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  if (!FUSABLE.has(activation)) return activate(tf.add(tf.matMul(a, b), bias), activation) as tf.Tensor2D;
+  if (wasmFastPathsInstalled() && tf.getBackend() === 'wasm') {
+    const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 };
+    return tf.engine().runKernel('_FusedMatMul', { a, b, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
   }
-  let z = tf.matMul(xs[0], w0);
-  for (let k = 1; k < xs.length; k++) z = tf.add(z, tf.matMul(xs[k], effectiveWeight(ws[k], masks[k])));
-  return activate(tf.add(z, bias), activation) as tf.Tensor2D;
+  return tf.fused.matMul({ a, b, bias, activation: activation as tf.fused.Activation }) as tf.Tensor2D;
+}
+
+/** One layer's output from its inputs and effective (masked) weights; several inputs share bias and activation. */
+function layerValue(xs: readonly tf.Tensor2D[], ws: readonly tf.Tensor2D[], bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  if (xs.length === 1) return fusedProduct(xs[0], ws[0], bias, activation);
+  let z = fusedProduct(xs[0], ws[0], bias, 'linear');
+  for (let k = 1; k < xs.length; k++) z = tf.add(z, tf.matMul(xs[k], ws[k]));
+  return activate(z, activation) as tf.Tensor2D;
+}
+
+/** The chain by plain autodiff (every op on the tape): the reference the tests compare against. */
+function autodiffChain(layers: readonly LinearLayerParams[], xs: readonly tf.Tensor2D[]): tf.Tensor2D {
+  let h: tf.Tensor2D | undefined;
+  for (const layer of layers) {
+    const inputs = h ? [h] : xs;
+    let z = tf.matMul(inputs[0], effectiveWeight(layer.kernels[0], layer.masks[0]));
+    for (let k = 1; k < inputs.length; k++) z = tf.add(z, tf.matMul(inputs[k], effectiveWeight(layer.kernels[k], layer.masks[k])));
+    h = activate(tf.add(z, layer.bias), layer.activation) as tf.Tensor2D;
+  }
+  return h!;
 }
 
 /**
- * y = act(sum_k x_k (W_k ⊙ M_k) + b). xs[k]: [B, in_k], ws[k]: [in_k, out], masks[k]: fixed
- * [in_k, out] or undefined, bias: [out].
+ * The output of a chain of dense layers (see the file comment). `xs` are the first layer's inputs
+ * ([B, in_k] each, one per kernel of layers[0]); every later layer has a single input, the
+ * previous layer's output. Masks are fixed (not differentiated).
+ */
+export function linearChain(layers: readonly LinearLayerParams[], xs: readonly tf.Tensor2D[]): tf.Tensor2D {
+  if (layers.length === 0) throw new Error('linearChain: needs at least one layer; received none');
+  if (xs.length !== layers[0].kernels.length) {
+    throw new Error(`linearChain: the first layer takes ${layers[0].kernels.length} input(s); received ${xs.length}`);
+  }
+  xs.forEach((x, k) => {
+    const width = layers[0].kernels[k].shape[0];
+    if (x.rank !== 2 || x.shape[1] !== width) {
+      throw new Error(`linearChain: input ${k} must have shape [batch, ${width}]; received [${x.shape.join(', ')}]`);
+    }
+  });
+  if (!fastGradients) return autodiffChain(layers, xs);
+  const L = layers.length;
+  const nx = xs.length;
+  // Inputs of the op: the data inputs, then per layer its kernels and its bias.
+  const params: tf.Tensor[] = layers.flatMap((l) => [...l.kernels, l.bias]);
+  // saved = [...xs, ...effective kernels (layer by layer), ...outputs h_0 .. h_{L-1} (h_{L-1} only for a non-linear last activation)]
+  return customOp<tf.Tensor2D>(
+    [...xs, ...params],
+    (save) => {
+      const weights = layers.map((l) => l.kernels.map((w, k) => effectiveWeight(w, l.masks[k])));
+      const outputs: tf.Tensor2D[] = [];
+      let h: tf.Tensor2D | undefined;
+      layers.forEach((l, i) => {
+        h = layerValue(h ? [h] : xs, weights[i], l.bias, l.activation);
+        outputs.push(h);
+      });
+      // The last output is needed only to differentiate a non-linear activation.
+      const lastLinear = layers[L - 1].activation === 'linear';
+      save([...xs, ...weights.flat(), ...(lastLinear ? outputs.slice(0, -1) : outputs)]);
+      return h!;
+    },
+    ([dy], saved) => {
+      const savedXs = saved.slice(0, nx) as tf.Tensor2D[];
+      let offset = nx;
+      const weights = layers.map((l) => {
+        const w = saved.slice(offset, offset + l.kernels.length) as tf.Tensor2D[];
+        offset += l.kernels.length;
+        return w;
+      });
+      const outputs = saved.slice(offset) as tf.Tensor2D[];
+      const rows = dy.shape[0];
+      // Eager: the pre-activation gradients dz_l of every layer (each lower one needs the one above).
+      const dzs: tf.Tensor2D[] = new Array(L);
+      let g = dy as tf.Tensor2D;
+      for (let i = L - 1; i >= 0; i--) {
+        dzs[i] = activationBackward(g, outputs[i], layers[i].activation) as tf.Tensor2D;
+        if (i > 0) g = tf.matMul(dzs[i], weights[i][0], false, true);
+      }
+      // Lazy: each input's and parameter's gradient, computed only when the loss needs it.
+      const inputGrads = savedXs.map((_, k) => () => tf.matMul(dzs[0], weights[0][k], false, true));
+      const paramGrads = layers.flatMap((l, i) => {
+        const layerInputs = i === 0 ? savedXs : [outputs[i - 1]];
+        const kernelGrads = l.kernels.map((_, k) => () => {
+          const grad = tf.matMul(layerInputs[k], dzs[i], true, false);
+          return l.masks[k] ? tf.mul(grad, l.masks[k]!) : grad;
+        });
+        const biasGrad = () => tf.reshape(tf.matMul(tf.ones([1, rows]), dzs[i]), [dzs[i].shape[1]]);
+        return [...kernelGrads, biasGrad];
+      });
+      return [...inputGrads, ...paramGrads];
+    },
+  );
+}
+
+/**
+ * One dense layer y = act(sum_k x_k (W_k ⊙ M_k) + b). xs[k]: [B, in_k], ws[k]: [in_k, out],
+ * masks[k]: fixed [in_k, out] or undefined, bias: [out].
  */
 export function linearKernel(
   xs: tf.Tensor2D[],
@@ -82,31 +185,5 @@ export function linearKernel(
   bias: tf.Tensor1D,
   activation: Activation,
 ): tf.Tensor2D {
-  if (!fastGradients) return forwardValue(xs, ws, masks, bias, activation);
-  const n = xs.length;
-  const layer = tf.customGrad(((...args: unknown[]) => {
-    const save = args[args.length - 1] as (tensors: tf.Tensor[]) => void;
-    const inputs = args.slice(0, n) as tf.Tensor2D[];
-    const weights = args.slice(n, 2 * n) as tf.Tensor2D[];
-    const b = args[2 * n] as tf.Tensor1D;
-    const y = forwardValue(inputs, weights, masks, b, activation);
-    save([...inputs, ...weights, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const ins = saved.slice(0, n) as tf.Tensor2D[];
-        const wts = saved.slice(n, 2 * n) as tf.Tensor2D[];
-        const out = saved[2 * n];
-        const dz = activationBackward(dy, out, activation) as tf.Tensor2D;
-        const dxs = ins.map((_, k) => tf.matMul(dz, effectiveWeight(wts[k], masks[k]), false, true));
-        const dws = ins.map((x, k) => {
-          const g = tf.matMul(x, dz, true, false);
-          return masks[k] ? tf.mul(g, masks[k]!) : g;
-        });
-        const db = tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [dz.shape[1]]);
-        return [...dxs, ...dws, db];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return layer(...xs, ...ws, bias) as tf.Tensor2D;
+  return linearChain([{ kernels: ws, masks, bias, activation }], xs);
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConditionerNet, type ConditionerOptions } from './conditioner.js';
+import type { Dense } from './dense.js';
+import { MADESampler } from './madeSampler.js';
 
 export type MADEOptions = Omit<ConditionerOptions, 'masks'> & {
   /**
@@ -34,6 +36,9 @@ export function degreeMask(inDegrees: number[], outDegrees: number[], strict: bo
  * `[batch, paramsPerDim, D]` as in {@link ConditionerNet}.
  */
 export class MADE extends ConditionerNet {
+  /** Degree of every hidden unit, per hidden layer. */
+  readonly hiddenDegrees: readonly (readonly number[])[];
+
   constructor(options: MADEOptions) {
     const D = options.dim;
     const hidden = options.hidden ?? [64, 64];
@@ -51,5 +56,19 @@ export class MADE extends ConditionerNet {
     } finally {
       masks.forEach((m) => m.dispose());
     }
+    this.hiddenDegrees = hiddenDegrees;
+  }
+
+  /** The layers in order: input (kernels of y and of the context), hidden..., output. */
+  get layers(): readonly Dense[] {
+    return [this.inputLayer, ...this.hiddenLayers, this.outputLayer];
+  }
+
+  /**
+   * A sampler that gives the parameters of one dimension per call without recomputing earlier
+   * passes' hidden units ({@link MADESampler}); for sampling without a gradient. Call in tf.tidy.
+   */
+  sampler(rows: number, context?: tf.Tensor2D): MADESampler {
+    return new MADESampler(this, rows, context);
   }
 }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { Module } from '../module.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { Dense } from './dense.js';
+import { linearChain } from './linearKernel.js';
 import { checkActivation, type Activation } from './activation.js';
 import { registerModule, type ModuleConfig } from '../io/registry.js';
 
@@ -64,9 +65,7 @@ export class MLP extends Module {
 
   /** [batch, inputs] → [batch, outputs]. Call inside tf.tidy (intermediates are not disposed here). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    let h = x;
-    for (const layer of this.layers) h = layer.apply(h);
-    return h;
+    return linearChain(this.layers, [x]);
   }
 
   toConfig(): ModuleConfig {

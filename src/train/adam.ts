@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { memoryView } from '../backend/memory.js';
+import { SimdAdam } from './adamSimd.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -18,9 +19,9 @@ export interface AdamOptions {
  *   m ← β1 m + (1-β1) g,  v ← β2 v + (1-β2) g²,
  *   θ ← θ - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε).
  *
- * On the wasm and cpu backends the update runs in JavaScript: one pass over typed-array views of
- * the gradients and variables, with the moments in Float32Arrays, and no kernel launched (with
- * tensor ops the optimiser and clipping were about half of the ~1300 kernels of a 5-layer MAF
+ * On the wasm and cpu backends the update runs outside TF.js: one pass over typed-array views of
+ * the gradients and variables (a WebAssembly SIMD function, adamSimd.ts, or else a JavaScript
+ * loop), and no TF.js kernel launched (with tensor ops the optimiser and clipping were about half of the ~1300 kernels of a 5-layer MAF
  * step). The new values go into a fresh buffer that the variable is then assigned: writing the
  * variable's memory in place would be faster still but is wrong on wasm, where XNNPACK caches
  * matrices packed for its matmul by tensor id, so an in-place change is not seen by the next
@@ -33,7 +34,9 @@ export class Adam {
   readonly epsilon: number;
   readonly inPlace: boolean;
   private step = 0;
-  private readonly moments = new Map<tf.Variable, { m: Float32Array; v: Float32Array }>();
+  private readonly moments = new Map<tf.Variable, { m: Float32Array; v: Float32Array; out: Float32Array } | { slot: number }>();
+  /** The SIMD kernel's state (false: WebAssembly SIMD unavailable, JavaScript loop). */
+  private simd: SimdAdam | false | undefined;
   private readonly tensorMoments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
 
   constructor(options: AdamOptions = {}) {
@@ -68,29 +71,48 @@ export class Adam {
   }
 
   private updateInJs(variables: tf.Variable[], grads: Float32Array[], clipNorm: number | null): number {
+    this.simd ??= SimdAdam.create() ?? false;
+    const simd = this.simd;
+    const states = variables.map((variable) => {
+      let state = this.moments.get(variable);
+      if (!state) {
+        state = simd
+          ? { slot: simd.addSlot(variable.size) }
+          : { m: new Float32Array(variable.size), v: new Float32Array(variable.size), out: new Float32Array(variable.size) };
+        this.moments.set(variable, state);
+      }
+      return state;
+    });
     let sumSq = 0;
-    for (const g of grads) for (let i = 0; i < g.length; i++) sumSq += g[i] * g[i];
+    states.forEach((state, k) => {
+      const g = grads[k];
+      if ('slot' in state) sumSq += (simd as SimdAdam).load(state.slot, g);
+      else for (let i = 0; i < g.length; i++) sumSq += g[i] * g[i];
+    });
     const norm = Math.sqrt(sumSq);
     const scale = clipNorm === null ? 1 : Math.min(1, clipNorm / (norm + 1e-6));
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
     const c1 = 1 - b1 ** this.step;
     const rc2 = 1 / Math.sqrt(1 - b2 ** this.step);
     const stepSize = this.learningRate / c1;
-    // First every new value (the views stay valid: no tensor is created during this loop) ...
+    // First every new value (the views stay valid: no tensor is created during this loop), by the
+    // WebAssembly SIMD kernel where available (adamSimd.ts), else in JavaScript into a buffer kept
+    // per variable (its values are copied into the new tensor below) ...
+    const a1 = (1 - b1) * scale;
+    const a2 = (1 - b2) * scale * scale;
     const next = variables.map((variable, k) => {
-      let state = this.moments.get(variable);
-      if (!state) {
-        state = { m: new Float32Array(variable.size), v: new Float32Array(variable.size) };
-        this.moments.set(variable, state);
-      }
-      const { m, v } = state;
+      const state = states[k];
       const theta = memoryView(variable)!;
       const g = grads[k];
-      const out = new Float32Array(theta.length);
+      if ('slot' in state) {
+        // A copy: the kernel's memory may grow (and move) before the tensors are made below.
+        return (simd as SimdAdam).update(state.slot, theta, { b1, a1, b2, a2, stepSize, rc2, eps }).slice();
+      }
+      const { m, v, out } = state;
       for (let i = 0; i < theta.length; i++) {
-        const gi = g[i] * scale;
-        const mi = b1 * m[i] + (1 - b1) * gi;
-        const vi = b2 * v[i] + (1 - b2) * gi * gi;
+        const gi = g[i];
+        const mi = b1 * m[i] + a1 * gi;
+        const vi = b2 * v[i] + a2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
         out[i] = theta[i] - (stepSize * mi) / (Math.sqrt(vi) * rc2 + eps);
@@ -133,6 +155,7 @@ export class Adam {
   /** Free the moment estimates. */
   dispose(): void {
     this.moments.clear();
+    this.simd = undefined;
     for (const { m, v } of this.tensorMoments.values()) {
       m.dispose();
       v.dispose();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '../module.js';
 import { Dense } from '../nn/dense.js';
+import { linearChain } from '../nn/linearKernel.js';
 import { checkActivation, type Activation } from '../nn/activation.js';
 import { registerModule, type ModuleConfig } from '../io/registry.js';
 import { toRandom, type SeedLike } from '../random.js';
@@ -78,9 +79,7 @@ export class ConditionedMLP extends Module {
       }
     }
     if (this.layers.length === 0) return tf.clone(x);
-    let h = this.conditionDim > 0 ? this.layers[0].apply(x, condition!) : this.layers[0].apply(x);
-    for (let i = 1; i < this.layers.length; i++) h = this.layers[i].apply(h);
-    return h;
+    return linearChain(this.layers, this.conditionDim > 0 ? [x, condition!] : [x]);
   }
 
   toConfig(): ModuleConfig {

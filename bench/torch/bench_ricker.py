@@ -1,0 +1,134 @@
+"""PyTorch reference timing of one Ricker NPE training step (CPU, float32), the architecture that
+flowsbi's trainRickerNPE builds with its defaults (src/sbi/rickerNPE.ts, features 'both'):
+
+* input: --summaries (18) z-scored summaries, then the z-scored log1p series (T = 50), [batch, 68];
+* embedding (BlockEmbedding): the summaries through an MLP 18 -> 64 -> 32 (ReLU, ReLU output),
+  the series through Conv1DEmbedding: Conv1d 1 -> 16 (kernel 5, stride 2) ReLU, Conv1d 16 -> 32
+  (kernel 5, stride 1) ReLU, mean and root mean square (sqrt(mean h^2 + 1e-6)) over time, then
+  Linear 64 -> 32 ReLU; the two feature vectors joined: a 64-wide context;
+* flow: flows.nsf (5 autoregressive rational-quadratic spline layers, MADE [64, 64], 8 bins on
+  [-5, 5], reversals between layers) on theta in the unconstrained space: theta in the prior box
+  is mapped by the inverse box (logit of the scaled value) and a fixed standardisation, whose
+  log-derivatives enter log q like flowsbi's fixed bijectors;
+* step: -mean log q(theta | x), backward, global-norm clipping at 5, Adam (lr 2e-3), batch 512.
+
+Convolutions are torch's own Conv1d (what a PyTorch user writes), not flowsbi's product form.
+Prints one JSON line {"case": "ricker-train-step", "ms_median", "ms_all", ...}: the median over
+--steps timed steps after --warmup untimed ones. --threads N sets torch's intra-op threads (the
+caller's environment must allow them: bench/torchReference.ts passes OMP_NUM_THREADS=N).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as e:  # pragma: no cover - reported by bench/torchReference.ts
+    print(f"bench_ricker.py: PyTorch is not installed ({e}; apt-get install -y python3-torch)", file=sys.stderr)
+    sys.exit(3)
+
+from flows import blas_library, nsf  # noqa: E402
+
+LOW = torch.tensor([3.0, 0.0, 4.0])
+HIGH = torch.tensor([5.0, 0.6, 20.0])
+
+
+class ConvEmbedding(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv1d(1, 16, 5, stride=2)
+        self.conv2 = nn.Conv1d(16, 32, 5, stride=1)
+        self.head = nn.Linear(64, 32)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = F.relu(self.conv1(x.unsqueeze(1)))
+        h = F.relu(self.conv2(h))
+        mean = h.mean(dim=2)
+        rms = torch.sqrt((h * h).mean(dim=2) + 1e-6)
+        return F.relu(self.head(torch.cat([mean, rms], dim=1)))
+
+
+class RickerPosterior(nn.Module):
+    def __init__(self, summaries: int) -> None:
+        super().__init__()
+        self.summaries = summaries
+        self.summary = nn.Sequential(nn.Linear(summaries, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU())
+        self.series = ConvEmbedding()
+        self.flow = nsf(3, 64, [64, 64], 5)
+        # The fixed standardisation of the unconstrained parameters (values as a trained run has them).
+        self.register_buffer("shift", torch.zeros(3))
+        self.register_buffer("scale", torch.full((3,), 1.5))
+
+    def log_prob(self, theta: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        s = self.summaries
+        context = torch.cat([self.summary(x[:, :s]), self.series(x[:, s:])], dim=1)
+        p = (theta - LOW) / (HIGH - LOW)
+        u = torch.log(p) - torch.log1p(-p)
+        log_det = (-torch.log(p) - torch.log1p(-p) - torch.log(HIGH - LOW)).sum(dim=1)
+        v = (u - self.shift) / self.scale
+        log_det = log_det - torch.log(self.scale).sum()
+        return self.flow.log_prob(v, context) + log_det
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument("--T", type=int, default=50)
+    ap.add_argument("--summaries", type=int, default=18)
+    ap.add_argument("--steps", type=int, default=30, help="timed steps")
+    ap.add_argument("--warmup", type=int, default=10, help="untimed steps first")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    if args.T != 50:
+        raise SystemExit("bench_ricker.py: the conv embedding's sizes assume T = 50")
+
+    torch.set_num_threads(args.threads)
+    torch.set_default_dtype(torch.float32)
+    torch.manual_seed(args.seed)
+    model = RickerPosterior(args.summaries)
+    theta = LOW + (HIGH - LOW) * (0.02 + 0.96 * torch.rand(args.batch, 3))
+    x = torch.randn(args.batch, args.summaries + args.T)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=2e-3)
+
+    def step() -> None:
+        opt.zero_grad(set_to_none=True)
+        loss = -model.log_prob(theta, x).mean()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)
+        opt.step()
+
+    for _ in range(args.warmup):
+        step()
+    times = []
+    for _ in range(args.steps):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    print(json.dumps({
+        "case": "ricker-train-step",
+        "ms_median": statistics.median(times),
+        "ms_min": min(times),
+        "ms_all": [round(t, 4) for t in times],
+        "batch": args.batch,
+        "threads": torch.get_num_threads(),
+        "parameters": sum(p.numel() for p in params),
+        "torch": torch.__version__,
+        "blas": blas_library(),
+    }))
+
+
+if __name__ == "__main__":
+    main()
