@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,7 +25,7 @@ except ImportError:  # pragma: no cover - reported by bench/torchReference.ts
     print("bench_flows.py: PyTorch is not installed (apt-get install -y python3-torch)", file=sys.stderr)
     sys.exit(3)
 
-from flows import blas_library, maf, nsf  # noqa: E402
+from flows import blas_library, maf, nsf, time_steps  # noqa: E402
 
 
 def main() -> None:
@@ -72,19 +70,11 @@ def main() -> None:
             torch.nn.utils.clip_grad_norm_(params, 5.0)
             opt.step()
 
-    for _ in range(args.warmup):
-        step()
-    times = []
-    for _ in range(args.steps):
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1e3)
+    timing = time_steps(step, args.warmup, args.steps)
 
     result = {
         "case": args.case,
-        "ms_median": statistics.median(times),
-        "ms_min": min(times),
-        "ms_all": [round(t, 4) for t in times],
+        **timing,
         "hidden": hidden[0],
         "batch": args.batch if args.case != "sample" else args.samples,
         "dim": D,

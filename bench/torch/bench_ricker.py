@@ -23,9 +23,7 @@ import argparse
 import json
 import math
 import os
-import statistics
 import sys
-import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,7 +36,7 @@ except ImportError as e:  # pragma: no cover - reported by bench/torchReference.
     print(f"bench_ricker.py: PyTorch is not installed ({e}; apt-get install -y python3-torch)", file=sys.stderr)
     sys.exit(3)
 
-from flows import blas_library, nsf  # noqa: E402
+from flows import blas_library, nsf, time_steps  # noqa: E402
 
 LOW = torch.tensor([3.0, 0.0, 4.0])
 HIGH = torch.tensor([5.0, 0.6, 20.0])
@@ -110,18 +108,10 @@ def main() -> None:
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         opt.step()
 
-    for _ in range(args.warmup):
-        step()
-    times = []
-    for _ in range(args.steps):
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1e3)
+    timing = time_steps(step, args.warmup, args.steps)
     print(json.dumps({
         "case": "ricker-train-step",
-        "ms_median": statistics.median(times),
-        "ms_min": min(times),
-        "ms_all": [round(t, 4) for t in times],
+        **timing,
         "batch": args.batch,
         "threads": torch.get_num_threads(),
         "parameters": sum(p.numel() for p in params),

@@ -47,6 +47,22 @@ def blas_library() -> str:
     return (blas or real or ["none found"])[0]
 
 
+def time_steps(step, warmup: int, steps: int) -> dict:
+    """Run step() warmup times untimed, then steps times timed: median, min and all times in ms
+    (the fields every reference script reports)."""
+    import statistics
+    import time
+
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return {"ms_median": statistics.median(times), "ms_min": min(times), "ms_all": [round(t, 4) for t in times]}
+
+
 def made_masks(dim: int, hidden: list[int], params_per_dim: int) -> list[torch.Tensor]:
     """0/1 masks [fan_in, fan_out] per layer, as src/nn/made.ts builds them."""
     in_deg = torch.arange(1, dim + 1)
