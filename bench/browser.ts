@@ -78,6 +78,7 @@ for (const backend of ['wasm', 'webgl']) {
 }
 
 // Node: the same posterior file, the same 2 000 draws for a series.
+await import('../src/index.js'); // registers every core module type for loadModel
 const { loadModel } = await import('../src/node/files.js');
 const { ricker } = await import('../simulators/ricker/index.js');
 const tf = await import('@tensorflow/tfjs');

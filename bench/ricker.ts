@@ -18,7 +18,9 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend/index.js';
 import { loadModel } from '../src/node/files.js';
-import type { NPEPosterior } from '../src/sbi/npe/posterior.js';
+import '../src/index.js'; // registers every core module type for loadModel (the saved posterior is an ensemble)
+import type { NeuralPosterior } from '../src/sbi/npe/types.js';
+import type { Module } from '../src/module.js';
 import { ricker, rickerPrior } from '../simulators/ricker/ricker.js';
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../simulators/ricker/summaries.js';
 import { rickerStateSpace } from '../simulators/ricker/stateSpace.js';
@@ -77,7 +79,7 @@ const reuse = await runCli(['--posterior', path.join(dir, 'posterior.json'), '--
 report('--posterior: 2 000 samples for a new observation, start-up included (s)', reuse.seconds, 2);
 
 await ready({ quiet: true });
-const { module: posterior, metadata } = await loadModel<NPEPosterior>(path.join(dir, 'posterior.json'));
+const { module: posterior, metadata } = await loadModel<NeuralPosterior & Module>(path.join(dir, 'posterior.json'));
 void metadata;
 const sims = await simulateDataset({ simulator: ricker({ T }), prior: rickerPrior(), n: simulations, seed: summary.seed, workers: 0 });
 const summaries = rickerSummaries(sims.xs, sims.n, T);
