@@ -6,7 +6,7 @@
 // 1e-6 of the magnitude of its terms). ReLU networks and spline bins are only piecewise smooth in
 // the parameters: where D(h) and D(h/2), or the one-sided differences over h/2, disagree by more
 // than that tolerance, a kink or strong curvature lies inside the stencil, and the derivative must
-// lie between the one-sided slopes instead (at most half of the draws may need that). No
+// lie between the one-sided slopes over h/20 instead (at most half of the draws may need that). No
 // tensor is left behind. Numerical inverses (planar, radial) contribute their forward direction
 // only (the iterations are not differentiated).
 import { describe, expect, test } from 'vitest';
@@ -96,9 +96,19 @@ function check(c: BijectorCase, d: Draw): void {
       } else {
         // A kink (or strong curvature) within the stencil: the derivative on either side lies
         // between the one-sided slopes, and autodiff returns one of them.
+        // The slopes over h/2 carry an O(h f'') curvature error of their own (a draw at magnitude
+        // 100 had a derivative 2% outside them), so the bracket uses one-sided slopes over h/20,
+        // where that error is ten times smaller and float32 rounding still far below the tolerance.
         tally.kinks++;
-        expect(analytic, what).toBeGreaterThanOrEqual(Math.min(left, right) - tol);
-        expect(analytic, what).toBeLessThanOrEqual(Math.max(left, right) + tol);
+        const [p3] = at(H / 20);
+        const [m3] = at(-H / 20);
+        vars.forEach((v, k) => v.assign(original[k]));
+        const rightNear = (p3 - p0) / (H / 20);
+        const leftNear = (p0 - m3) / (H / 20);
+        const tolNear = TOLERANCES.finiteDifferenceRel * Math.max(Math.abs(analytic), Math.abs(leftNear), Math.abs(rightNear)) + (10 * LOSS_ROUNDING * s1) / (H / 20);
+        const whatNear = `${what}; one-sided over h/20 ${leftNear}, ${rightNear}`;
+        expect(analytic, whatNear).toBeGreaterThanOrEqual(Math.min(leftNear, rightNear) - tolNear);
+        expect(analytic, whatNear).toBeLessThanOrEqual(Math.max(leftNear, rightNear) + tolNear);
       }
       tf.dispose(direction);
     } finally {
