@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - reported by bench/torchReference.ts
     print("bench_flows.py: PyTorch is not installed (apt-get install -y python3-torch)", file=sys.stderr)
     sys.exit(3)
 
-from flows import blas_library, maf, nsf, time_steps  # noqa: E402
+from flows import blas_library, maf, nll_step, nsf, time_steps  # noqa: E402
 
 
 def main() -> None:
@@ -60,15 +60,7 @@ def main() -> None:
         flow = (maf if args.case == "maf" else nsf)(D, C, hidden, args.transforms)
         theta = torch.randn(args.batch, D)
         x = torch.randn(args.batch, C)
-        params = list(flow.parameters())
-        opt = torch.optim.Adam(params, lr=5e-4)
-
-        def step() -> None:
-            opt.zero_grad(set_to_none=True)
-            loss = -flow.log_prob(theta, x).mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 5.0)
-            opt.step()
+        step = nll_step(flow, theta, x, lr=5e-4)
 
     timing = time_steps(step, args.warmup, args.steps)
 

@@ -36,7 +36,7 @@ except ImportError as e:  # pragma: no cover - reported by bench/torchReference.
     print(f"bench_ricker.py: PyTorch is not installed ({e}; apt-get install -y python3-torch)", file=sys.stderr)
     sys.exit(3)
 
-from flows import blas_library, nsf, time_steps  # noqa: E402
+from flows import blas_library, nll_step, nsf, time_steps  # noqa: E402
 
 LOW = torch.tensor([3.0, 0.0, 4.0])
 HIGH = torch.tensor([5.0, 0.6, 20.0])
@@ -98,15 +98,7 @@ def main() -> None:
     model = RickerPosterior(args.summaries)
     theta = LOW + (HIGH - LOW) * (0.02 + 0.96 * torch.rand(args.batch, 3))
     x = torch.randn(args.batch, args.summaries + args.T)
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=2e-3)
-
-    def step() -> None:
-        opt.zero_grad(set_to_none=True)
-        loss = -model.log_prob(theta, x).mean()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 5.0)
-        opt.step()
+    step = nll_step(model, theta, x, lr=2e-3)
 
     timing = time_steps(step, args.warmup, args.steps)
     print(json.dumps({
@@ -114,7 +106,7 @@ def main() -> None:
         **timing,
         "batch": args.batch,
         "threads": torch.get_num_threads(),
-        "parameters": sum(p.numel() for p in params),
+        "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
         "torch": torch.__version__,
         "blas": blas_library(),
     }))

@@ -63,6 +63,22 @@ def time_steps(step, warmup: int, steps: int) -> dict:
     return {"ms_median": statistics.median(times), "ms_min": min(times), "ms_all": [round(t, 4) for t in times]}
 
 
+def nll_step(model, theta: torch.Tensor, x: torch.Tensor, lr: float):
+    """One maximum-likelihood training step as flowsbi's `fit` takes it: -mean log q(theta | x),
+    backward, global-norm clipping at 5, Adam. Returns the step as a function of no arguments."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=lr)
+
+    def step() -> None:
+        opt.zero_grad(set_to_none=True)
+        loss = -model.log_prob(theta, x).mean()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)
+        opt.step()
+
+    return step
+
+
 def made_masks(dim: int, hidden: list[int], params_per_dim: int) -> list[torch.Tensor]:
     """0/1 masks [fan_in, fan_out] per layer, as src/nn/made.ts builds them."""
     in_deg = torch.arange(1, dim + 1)
