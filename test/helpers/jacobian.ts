@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { LuDecomposition, Matrix } from 'ml-matrix';
+import { inverse, LuDecomposition, Matrix } from 'ml-matrix';
 import { RQSplineTransform } from '../../src/bijectors/monotonic/rqSpline.js';
 import type { MonotonicOutput } from '../../src/bijectors/monotonic/monotonic.js';
 import { setFastGradients } from '../../src/nn/linearKernel.js';
@@ -31,6 +31,12 @@ export function logAbsDet(a: number[][]): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += Math.log(Math.abs(U.get(i, i)));
   return s;
+}
+
+/** Largest absolute row sum ||A||_inf of a square matrix, or of its inverse (`inverted`). */
+export function infNorm(a: number[][], inverted = false): number {
+  const m = inverted ? inverse(new Matrix(a)).to2DArray() : a;
+  return Math.max(...m.map((row) => row.reduce((s, v) => s + Math.abs(v), 0)));
 }
 
 /**
