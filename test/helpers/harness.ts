@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import type { Bijector } from '../../src/bijectors/bijector.js';
@@ -11,11 +12,24 @@ export const MAX_DIM = 6;
 export const FIXED_SEED = 20261121;
 
 /**
- * One fresh seed per test-file process, so that every run also explores new draws. A failure
- * names it; `FLOWSBI_FC_SEED=<seed>` replays exactly that seed (and only it), `=random` draws one.
+ * The second seed: fresh per test-file process, so that every local run also explores new draws;
+ * under CI (`CI` set) it is derived from the commit being tested, so that CI on a commit is
+ * reproducible (a clean run of `CI=true npm test` on that commit replays it) while every new commit
+ * still explores new draws. A failure names it; `FLOWSBI_FC_SEED=<seed>` replays exactly that seed
+ * (and only it), `=random` draws one.
  */
 const replaySeed = process.env.FLOWSBI_FC_SEED;
-const FRESH_SEED = Math.floor(Math.random() * 2 ** 31);
+const FRESH_SEED = process.env.CI ? commitSeed() : Math.floor(Math.random() * 2 ** 31);
+
+/** A seed from the checked-out commit's hash (a fresh one when git is unavailable). */
+function commitSeed(): number {
+  try {
+    const head = execSync('git rev-parse HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return parseInt(head.slice(0, 7), 16) % 2 ** 31;
+  } catch {
+    return Math.floor(Math.random() * 2 ** 31);
+  }
+}
 
 /**
  * Check a property on `runs` generated cases from the fixed seed and `runs` more from the fresh
@@ -29,7 +43,7 @@ export function assertProperty<T>(arb: fc.Arbitrary<T>, predicate: (value: T) =>
     try {
       fc.assert(fc.property(arb, predicate), { seed, numRuns, endOnFailure: true });
     } catch (error) {
-      const kind = seed === FIXED_SEED ? 'the fixed seed' : 'a fresh seed';
+      const kind = seed === FIXED_SEED ? 'the fixed seed' : process.env.CI && !replaySeed ? 'the commit seed' : 'a fresh seed';
       const cause = (error as Error).cause;
       const detail = cause instanceof Error ? `\n${cause.message}` : '';
       throw new Error(`property failed with ${kind} ${seed}; replay with FLOWSBI_FC_SEED=${seed}\n${(error as Error).message}${detail}`);
