@@ -8,7 +8,8 @@ ratio compares the same computation (bench/checkTorchParity.ts checks the log-de
                                             the first layer has one bias b1)
     h2 = relu(h1 (W2 * M2) + b2)
     p  = h2 (W3 * M3) + b3, reshaped to [batch, P, D]: column k*D + i is parameter k of dimension i.
-  Degrees: input i (1-based) has degree i; hidden unit k has degree (k mod (D-1)) + 1 (0 when D = 1);
+  Degrees: input i (1-based) has degree i; hidden unit k has degree k mod D with a context (degree-0
+  units see the context alone and feed dimension 1), else (k mod (D-1)) + 1 (0 when D = 1);
   output column c has degree (c mod D) + 1. Hidden masks connect when degree(out) >= degree(in),
   the output mask when degree(out) > degree(in). Masks multiply the weights.
   Weights here are stored like flowsbi's kernels, [inputs, outputs] (x @ W), not PyTorch's [out, in].
@@ -79,12 +80,18 @@ def nll_step(model, theta: torch.Tensor, x: torch.Tensor, lr: float):
     return step
 
 
-def made_masks(dim: int, hidden: list[int], params_per_dim: int) -> list[torch.Tensor]:
-    """0/1 masks [fan_in, fan_out] per layer, as src/nn/made.ts builds them."""
+def made_masks(dim: int, hidden: list[int], params_per_dim: int, conditional: bool = False) -> list[torch.Tensor]:
+    """0/1 masks [fan_in, fan_out] per layer, as src/nn/made.ts builds them. With a context, the
+    hidden degrees cycle over 0..D-1 (units of degree 0 see the context alone and feed the first
+    dimension's parameters); without one, over 1..D-1 as in nflows."""
     in_deg = torch.arange(1, dim + 1)
-    hid_deg = [
-        (torch.arange(h) % (dim - 1)) + 1 if dim > 1 else torch.zeros(h, dtype=torch.long) for h in hidden
-    ]
+
+    def degrees(h: int) -> torch.Tensor:
+        if conditional:
+            return torch.arange(h) % dim
+        return (torch.arange(h) % (dim - 1)) + 1 if dim > 1 else torch.zeros(h, dtype=torch.long)
+
+    hid_deg = [degrees(h) for h in hidden]
     out_deg = (torch.arange(dim * params_per_dim) % dim) + 1
     masks = [(hid_deg[0][None, :] >= in_deg[:, None])]
     for l in range(1, len(hidden)):
@@ -106,7 +113,7 @@ class MADE(nn.Module):
         super().__init__()
         assert len(hidden) >= 1
         self.dim, self.context_dim, self.params_per_dim = dim, context_dim, params_per_dim
-        masks = made_masks(dim, hidden, params_per_dim)
+        masks = made_masks(dim, hidden, params_per_dim, context_dim > 0)
         widths = [dim] + list(hidden) + [dim * params_per_dim]
         fan_in0 = dim + context_dim
         self.kernels = nn.ParameterList()
