@@ -3,7 +3,9 @@
  * several runs here and of the same computation in a reference measured in the same run:
  * PyTorch (one thread, bench/torch/) for flows and the VAE, plain C (gcc -O2) for the simulator.
  * ratio = ms / referenceMs (for throughput cases: time per simulation or per gradient evaluation). Results also go to
- * bench-results.json (or --json FILE) as [{ case, ms, referenceMs, ratio }].
+ * bench-results.json (or --json FILE) as [{ case, ms, referenceMs, ratio }]. Before any ratio, the
+ * PyTorch flows are checked to compute flowsbi's log-densities, gradients and samples
+ * (bench/checkTorchParity.ts; also `npm run bench:parity`).
  */
 import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +16,7 @@ import type { Flow } from '../src/flows/flow.js';
 import { withoutValidation } from '../src/validation.js';
 import { timeFlowStep, median } from './flowStep.js';
 import { runTorch, torchAvailable } from './torchReference.js';
+import { checkTorchParity } from './checkTorchParity.js';
 import { benchRickerSim } from './rickerSim.js';
 import { benchVaeEpoch } from './vaeEpoch.js';
 import { benchSamplerGradients } from './samplerGradients.js';
@@ -44,6 +47,10 @@ const row = (name: string, ms: number, referenceMs: number | null): Row => {
 };
 
 const hasTorch = await torchAvailable();
+// A ratio only means something if the reference computes the same function: check first.
+if (hasTorch && !(await checkTorchParity())) {
+  throw new Error('bench: the PyTorch references (bench/torch/flows.py) do not compute what flowsbi computes; no ratio reported');
+}
 const stepRuns = quick ? 1 : 3;
 const flowCases: [string, typeof maf, number, number, number][] = [
   ['maf-h64-b256', maf, 64, 256, quick ? 15 : 60],
