@@ -5,6 +5,7 @@
  */
 import { MLP } from '../../src/nn/mlp.js';
 import { Conv1DEmbedding } from '../../src/nn/conv1dEmbedding.js';
+import { SlidingWindowEmbedding, type SlidingWindowEmbeddingOptions } from '../../src/nn/slidingWindowEmbedding.js';
 import { BlockEmbedding } from '../../src/nn/embedding.js';
 import type { Module } from '../../src/module.js';
 import type { Embedding } from '../../src/nn/embedding.js';
@@ -15,21 +16,36 @@ import type { NeuralPosterior } from '../../src/sbi/npe/types.js';
 import type { FitResult } from '../../src/train/fit.js';
 import { assertPositiveInt } from '../../src/validation.js';
 import { cosineSchedule } from '../../src/train/schedules.js';
-import { rickerFeatureModule, rickerFeatureWidths, type RickerFeatureMode } from './features.js';
+import { rickerFeatureModule, rickerFeatureWidths, rickerSeriesChannels, type RickerFeatureMode } from './features.js';
 import { RICKER_PARAM_NAMES, RICKER_PRIOR_HIGH, RICKER_PRIOR_LOW } from './ricker.js';
 
+/** Options of the sliding-window embedding of the 'windows' mode (length and channels follow from the mode). */
+export type RickerWindowOptions = Omit<SlidingWindowEmbeddingOptions, 'length' | 'channels' | 'seed'>;
+
+/**
+ * The sliding-window embedding's defaults for the Ricker series (as in the PyTorch experiment of
+ * issue 15): windows of 4 consecutive counts, width 32, two 1x1 layers, mean and max pooling,
+ * the first 3 counts of every channel passed through (the transient from N_0 = 1).
+ */
+export const RICKER_WINDOW_DEFAULTS: Required<RickerWindowOptions> = { window: 4, width: 32, pointwiseLayers: 2, pooling: 'both', passThrough: 3, outputs: 32 };
+
 /** The embedding network for a feature mode (null: the z-scored summaries condition directly). */
-export function rickerEmbedding(mode: RickerFeatureMode, summaryWidth: number, rawWidth: number, seed?: SeedLike): Embedding | null {
+export function rickerEmbedding(mode: RickerFeatureMode, summaryWidth: number, rawWidth: number, seed?: SeedLike, windowOptions: RickerWindowOptions = {}): Embedding | null {
   const random = toRandom(seed);
   const summaryNet = () => new MLP({ inputs: summaryWidth, hidden: [64], outputs: 32, outputActivation: 'relu', seed: random.fork() });
   const seriesNet = () => new Conv1DEmbedding({ length: rawWidth, channels: [16, 32], kernel: 5, outputs: 32, seed: random.fork() });
   if (mode === 'summaries') return null;
   if (mode === 'raw') return seriesNet();
-  return new BlockEmbedding([summaryNet(), seriesNet()]);
+  if (mode === 'both') return new BlockEmbedding([summaryNet(), seriesNet()]);
+  const channels = rickerSeriesChannels(mode);
+  const windows = new SlidingWindowEmbedding({ ...RICKER_WINDOW_DEFAULTS, ...windowOptions, length: rawWidth / channels, channels, seed: random.fork() });
+  return new BlockEmbedding([summaryNet(), windows]);
 }
 
 export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'bounds' | 'embedding' | 'features'> {
   thetas: Float64Array;
+  /** Options of the sliding-window embedding (mode 'windows'; default {@link RICKER_WINDOW_DEFAULTS}). */
+  windowEmbedding?: RickerWindowOptions;
   /** Simulated series, row-major [n, T]. */
   ys: Float64Array;
   T: number;
@@ -75,7 +91,7 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
   assertPositiveInt('trainRickerNPE', 'ensemble', members);
   const widths = rickerFeatureWidths(mode, options.T);
   const random = toRandom(options.seed);
-  const { ensemble: _ensemble, ...rest } = stripUndefined(options);
+  const { ensemble: _ensemble, windowEmbedding, ...rest } = stripUndefined(options);
   const maxEpochs = options.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs;
   const schedule = options.schedule ?? cosineSchedule(maxEpochs, RICKER_NPE_DEFAULTS.cosineFloor);
   const results: NPEResult[] = [];
@@ -94,7 +110,7 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
           xs: { values: options.ys, width: options.T },
           features: rickerFeatureModule(mode, options.T),
           bounds: { low: RICKER_PRIOR_LOW, high: RICKER_PRIOR_HIGH },
-          embedding: rickerEmbedding(mode, widths.summaryWidth, widths.rawWidth, random.fork()),
+          embedding: rickerEmbedding(mode, widths.summaryWidth, widths.rawWidth, random.fork(), windowEmbedding),
           parameterNames: [...RICKER_PARAM_NAMES],
           seed: random.fork(),
         }),
