@@ -3,6 +3,7 @@ import { customOp } from './customOp.js';
 
 /** Pooling over the windows of a series: their mean, their maximum, or both (mean first). */
 export type WindowPooling = 'mean' | 'max' | 'both';
+/** The pooling choices, for validation and help texts. */
 export const WINDOW_POOLINGS: readonly WindowPooling[] = ['mean', 'max', 'both'];
 
 /**

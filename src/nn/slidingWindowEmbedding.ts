@@ -7,8 +7,7 @@ import { poolWindows, type WindowPooling, WINDOW_POOLINGS } from './poolWindows.
 import { registerModule, type ModuleConfig } from '../io/registry.js';
 import { assertMatrix, assertPositiveInt } from '../validation.js';
 
-export type { WindowPooling } from './poolWindows.js';
-
+/** Options of {@link SlidingWindowEmbedding} (every one but `length` has a default). */
 export interface SlidingWindowEmbeddingOptions {
   /** Length L of each input channel's series. */
   length: number;
