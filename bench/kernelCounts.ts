@@ -20,7 +20,8 @@ import { Box } from '../src/bijectors/elementwise/box.js';
 import { ElementwiseAffine } from '../src/bijectors/elementwise/elementwiseAffine.js';
 import { StandardNormal } from '../src/distributions/standardNormal.js';
 import { Standardize } from '../src/nn/standardize.js';
-import { rickerEmbedding } from '../simulators/ricker/npe.js';
+import { rickerEmbedding, RICKER_NPE_DEFAULTS } from '../simulators/ricker/npe.js';
+import { rickerFeatureWidths, type RickerFeatureMode } from '../simulators/ricker/features.js';
 import { NPEPosterior } from '../src/sbi/npe/posterior.js';
 import { gaussianEncoder } from '../src/vae/gaussianEncoder.js';
 import { bernoulliDecoder } from '../src/vae/bernoulliDecoder.js';
@@ -29,7 +30,6 @@ import { TrainingLoop } from '../src/train/loop.js';
 import type { Module } from '../src/module.js';
 import { toRandom } from '../src/random.js';
 import { withoutValidation } from '../src/validation.js';
-import { RICKER_SUMMARY_COUNT } from '../simulators/ricker/summaries.js';
 import { RICKER_PRIOR_HIGH, RICKER_PRIOR_LOW } from '../simulators/ricker/ricker.js';
 
 /** One training-step case: a model, its loss on fixed inputs, and the inputs to dispose. */
@@ -68,15 +68,15 @@ export function vaeStepCase(batch = 100): StepCase {
 }
 
 /**
- * The Ricker NPE training step as `trainRickerNPE` builds it with its defaults: features 'both'
- * (13 summaries + the series of length T = 50), the summary MLP and the conv embedding of
- * `rickerEmbedding`, an NSF (5 transforms, hidden [64, 64], 8 bins) on 3 parameters followed by
- * the fixed standardisation and the prior box, batch 512.
+ * The Ricker NPE training step as `trainRickerNPE` builds it with its defaults
+ * (`RICKER_NPE_DEFAULTS.features` unless `mode` is given): the feature columns for series of
+ * length T = 50, the embedding of `rickerEmbedding`, an NSF (5 transforms, hidden [64, 64],
+ * 8 bins) on 3 parameters followed by the fixed standardisation and the prior box, batch 512.
  */
-export function rickerStepCase(batch = 512, T = 50): StepCase {
+export function rickerStepCase(batch = 512, T = 50, mode: RickerFeatureMode = RICKER_NPE_DEFAULTS.features): StepCase {
   const random = toRandom(7);
-  const width = RICKER_SUMMARY_COUNT + T;
-  const embedding = rickerEmbedding('both', RICKER_SUMMARY_COUNT, T, random.fork())!;
+  const { summaryWidth, rawWidth, width } = rickerFeatureWidths(mode, T);
+  const embedding = rickerEmbedding(mode, summaryWidth, rawWidth, random.fork())!;
   const learned = nsf({ dim: 3, contextDim: 64, seed: random.fork() });
   const bounds = { low: [...RICKER_PRIOR_LOW], high: [...RICKER_PRIOR_HIGH] };
   const flow = new Flow(new StandardNormal(3), new Chain([

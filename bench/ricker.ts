@@ -1,7 +1,7 @@
 /**
  * npm run bench:ricker [-- --observations K] [-- --quick]: the Ricker pipeline's figures, each
  * with its threshold.
- * 1. Speed: `npm run ricker` with its defaults (20 000 simulations) end to end, and with
+ * 1. Speed: `npm run ricker` with its defaults (`RICKER_NPE_DEFAULTS.simulations`) end to end, and with
  *    `--posterior` (sampling 2 000 values for a new observation, start-up included).
  * 2. Quality: for K observations simulated at theta = (3.8, 0.3, 10), C2ST between 2 000 NPE
  *    samples and 2 000 PMMH reference samples, averaged; the same for rejection ABC (200 nearest
@@ -29,6 +29,7 @@ import { rejectionABC } from '../src/sbi/abc.js';
 import { pmmh, pmmhDraws } from '../src/sbi/mcmc/pmmh.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
 import { BUILT_IN_SEED } from '../src/cli/rickerObservation.js';
+import { RICKER_NPE_DEFAULTS } from '../simulators/ricker/npe.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -60,10 +61,10 @@ function runCli(cliArgs: string[]): Promise<{ seconds: number; stdout: string }>
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'flowsbi-bench-ricker-'));
-const simulations = quick ? 4000 : 20000;
+const simulations = quick ? 4000 : RICKER_NPE_DEFAULTS.simulations;
 
 // 1. Speed of the command-line pipeline (default flags except the output folder).
-const full = await runCli(['--out', dir, '--quiet', '--simulations', String(simulations), ...(quick ? ['--max-epochs', '20', '--calibration', '100'] : [])]);
+const full = await runCli(['--out', dir, '--quiet', '--simulations', String(simulations), ...(quick ? ['--calibration', '100'] : [])]);
 console.log(full.stdout);
 report(`npm run ricker end to end with ${simulations} simulations (s)`, full.seconds, quick ? null : 300);
 const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));

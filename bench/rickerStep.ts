@@ -1,7 +1,7 @@
 /**
  * The Ricker NPE training step (what `npm run ricker` spends its time on): embedding (summary MLP
- * + conv embedding) and NSF, batch 512, exactly as `trainRickerNPE` builds it with its defaults
- * (`rickerStepCase` in kernelCounts.ts), through the shared TrainingLoop (gradient, clipping at 5,
+ * + the series embedding of the default feature mode) and NSF, batch 512, exactly as
+ * `trainRickerNPE` builds it with its defaults (`rickerStepCase` in kernelCounts.ts), through the shared TrainingLoop (gradient, clipping at 5,
  * Adam); and the same architecture in PyTorch (bench/torch/bench_ricker.py), one thread and all
  * cores ("defaults against defaults": flowsbi as a user runs it, PyTorch with every core).
  *
@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { TrainingLoop } from '../src/train/loop.js';
 import { withoutValidation } from '../src/validation.js';
 import { RICKER_SUMMARY_COUNT } from '../simulators/ricker/summaries.js';
+import { RICKER_NPE_DEFAULTS } from '../simulators/ricker/npe.js';
 import { rickerStepCase } from './kernelCounts.js';
 import { median } from './flowStep.js';
 import { runTorch, type TorchTiming } from './torchReference.js';
@@ -51,7 +52,7 @@ export async function benchRickerStep({ quick = false }: { quick?: boolean } = {
   const [steps, warmup] = quick ? [15, 10] : [40, 20];
   const ms = median(timeRickerSteps(steps, warmup));
   const threads = availableParallelism();
-  const args = ['--batch', '512', '--summaries', String(RICKER_SUMMARY_COUNT), '--steps', String(steps), '--warmup', String(warmup)];
+  const args = ['--batch', '512', '--summaries', String(RICKER_SUMMARY_COUNT), '--embedding', RICKER_NPE_DEFAULTS.features, '--steps', String(steps), '--warmup', String(warmup)];
   const reference = await runTorch('bench_ricker.py', args);
   const referenceAllCores = reference && threads > 1 ? await runTorch('bench_ricker.py', args, { threads }) : reference;
   return { ms, reference, referenceAllCores, threads };

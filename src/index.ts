@@ -60,6 +60,8 @@ export * from './nn/made.js';
 export * from './nn/standardize.js';
 export * from './nn/embedding.js';
 export * from './nn/conv1dEmbedding.js';
+export * from './nn/slidingWindowEmbedding.js';
+export * from './nn/poolWindows.js';
 
 export * from './flows/flow.js';
 export * from './flows/builders.js';

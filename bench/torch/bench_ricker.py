@@ -1,11 +1,18 @@
 """PyTorch reference timing of one Ricker NPE training step (CPU, float32), the architecture that
-flowsbi's trainRickerNPE builds with its defaults (src/sbi/rickerNPE.ts, features 'both'):
+flowsbi's trainRickerNPE builds (simulators/ricker/npe.ts) for features --embedding 'windows'
+(the default) or 'both':
 
-* input: --summaries (18) z-scored summaries, then the z-scored log1p series (T = 50), [batch, 68];
+* input: --summaries (18) z-scored summaries, then the z-scored series channels: 'windows' three
+  (log1p(y), y, 1[y = 0], T = 50 each, [batch, 168]), 'both' one (log1p(y), [batch, 68]);
 * embedding (BlockEmbedding): the summaries through an MLP 18 -> 64 -> 32 (ReLU, ReLU output),
-  the series through Conv1DEmbedding: Conv1d 1 -> 16 (kernel 5, stride 2) ReLU, Conv1d 16 -> 32
-  (kernel 5, stride 1) ReLU, mean and root mean square (sqrt(mean h^2 + 1e-6)) over time, then
-  Linear 64 -> 32 ReLU; the two feature vectors joined: a 64-wide context;
+  the series through
+  - 'windows', SlidingWindowEmbedding: Conv1d 3 -> 32 (kernel 4) ReLU, two Conv1d 32 -> 32
+    (kernel 1) ReLU, mean and max over time, joined with the first 3 steps of each channel, then
+    Linear 73 -> 32 ReLU;
+  - 'both', Conv1DEmbedding: Conv1d 1 -> 16 (kernel 5, stride 2) ReLU, Conv1d 16 -> 32
+    (kernel 5, stride 1) ReLU, mean and root mean square (sqrt(mean h^2 + 1e-6)) over time, then
+    Linear 64 -> 32 ReLU;
+  the two feature vectors joined: a 64-wide context;
 * flow: flows.nsf (5 autoregressive rational-quadratic spline layers, MADE [64, 64], 8 bins on
   [-5, 5], reversals between layers) on theta in the unconstrained space: theta in the prior box
   is mapped by the inverse box (logit of the scaled value) and a fixed standardisation, whose
@@ -57,12 +64,29 @@ class ConvEmbedding(nn.Module):
         return F.relu(self.head(torch.cat([mean, rms], dim=1)))
 
 
+class WindowEmbedding(nn.Module):
+    def __init__(self, T: int, channels: int = 3, window: int = 4, width: int = 32, first: int = 3) -> None:
+        super().__init__()
+        self.T, self.channels, self.first = T, channels, first
+        self.window = nn.Conv1d(channels, width, window)
+        self.pointwise = nn.ModuleList([nn.Conv1d(width, width, 1) for _ in range(2)])
+        self.head = nn.Linear(2 * width + channels * first, 32)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.view(-1, self.channels, self.T)
+        h = F.relu(self.window(x))
+        for layer in self.pointwise:
+            h = F.relu(layer(h))
+        pooled = [h.mean(dim=2), h.amax(dim=2), x[:, :, : self.first].flatten(1)]
+        return F.relu(self.head(torch.cat(pooled, dim=1)))
+
+
 class RickerPosterior(nn.Module):
-    def __init__(self, summaries: int) -> None:
+    def __init__(self, summaries: int, embedding: str, T: int) -> None:
         super().__init__()
         self.summaries = summaries
         self.summary = nn.Sequential(nn.Linear(summaries, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU())
-        self.series = ConvEmbedding()
+        self.series = WindowEmbedding(T) if embedding == "windows" else ConvEmbedding()
         self.flow = nsf(3, 64, [64, 64], 5)
         # The fixed standardisation of the unconstrained parameters (values as a trained run has them).
         self.register_buffer("shift", torch.zeros(3))
@@ -88,6 +112,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=10, help="untimed steps first")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--embedding", choices=["windows", "both"], default="windows")
     args = ap.parse_args()
     if args.T != 50:
         raise SystemExit("bench_ricker.py: the conv embedding's sizes assume T = 50")
@@ -95,9 +120,9 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.set_default_dtype(torch.float32)
     torch.manual_seed(args.seed)
-    model = RickerPosterior(args.summaries)
+    model = RickerPosterior(args.summaries, args.embedding, args.T)
     theta = LOW + (HIGH - LOW) * (0.02 + 0.96 * torch.rand(args.batch, 3))
-    x = torch.randn(args.batch, args.summaries + args.T)
+    x = torch.randn(args.batch, args.summaries + (3 if args.embedding == "windows" else 1) * args.T)
     step = nll_step(model, theta, x, lr=2e-3)
 
     timing = time_steps(step, args.warmup, args.steps)
@@ -105,6 +130,7 @@ def main() -> None:
         "case": "ricker-train-step",
         **timing,
         "batch": args.batch,
+        "embedding": args.embedding,
         "threads": torch.get_num_threads(),
         "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
         "torch": torch.__version__,

@@ -7,7 +7,11 @@
  *   standard deviations out, which the networks learn poorly;
  * - 'raw': the series itself, log1p-transformed (counts span orders of magnitude), for a learned
  *   embedding (a 1-D convolutional network);
- * - 'both': summaries followed by the transformed series, each block with its own embedding.
+ * - 'both': summaries followed by the transformed series, each block with its own embedding;
+ * - 'windows': summaries followed by three channels of the series for a sliding-window embedding
+ *   (`SlidingWindowEmbedding`): log1p(y) (the scale of the counts), y itself (the Poisson noise
+ *   is additive on this scale; the posterior's standardizer rescales it) and 1[y = 0] (zeros,
+ *   frequent when the population crashes, are where log1p is least informative), each of length T.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FeatureChain, FeatureConcat } from '../../src/sbi/features/compose.js';
@@ -16,8 +20,13 @@ import { SeriesSummaries } from '../../src/sbi/features/seriesSummaries.js';
 import type { FeatureModule } from '../../src/sbi/features/featureModule.js';
 import { RICKER_SUMMARY_COUNT } from './summaries.js';
 
-export type RickerFeatureMode = 'summaries' | 'raw' | 'both';
-export const RICKER_FEATURE_MODES: readonly RickerFeatureMode[] = ['summaries', 'raw', 'both'];
+export type RickerFeatureMode = 'summaries' | 'raw' | 'both' | 'windows';
+export const RICKER_FEATURE_MODES: readonly RickerFeatureMode[] = ['summaries', 'raw', 'both', 'windows'];
+
+/** Channels of the series per feature mode (each of length T, one after the other). */
+export function rickerSeriesChannels(mode: RickerFeatureMode): number {
+  return mode === 'summaries' ? 0 : mode === 'windows' ? 3 : 1;
+}
 
 /** The feature module of a mode for series of length T (summaries first, then the series). */
 export function rickerFeatureModule(mode: RickerFeatureMode, T: number): FeatureModule {
@@ -26,14 +35,15 @@ export function rickerFeatureModule(mode: RickerFeatureMode, T: number): Feature
   const series = () => new PointwiseFeatures({ dim: T, fn: 'log1p' });
   if (mode === 'summaries') return summaries();
   if (mode === 'raw') return series();
-  return new FeatureConcat([summaries(), series()]);
+  if (mode === 'both') return new FeatureConcat([summaries(), series()]);
+  return new FeatureConcat([summaries(), series(), new PointwiseFeatures({ dim: T, fn: 'identity' }), new PointwiseFeatures({ dim: T, fn: 'isZero' })]);
 }
 
 export interface RickerFeatures {
   /** Row-major [n, width]. */
   values: Float64Array;
   width: number;
-  /** Columns of summaries (first) and of the transformed series (after them). */
+  /** Columns of summaries (first) and of the transformed series' channels (after them). */
   summaryWidth: number;
   rawWidth: number;
 }
@@ -41,7 +51,7 @@ export interface RickerFeatures {
 /** The feature widths of a mode: summaries first, then the transformed series. */
 export function rickerFeatureWidths(mode: RickerFeatureMode, T: number): { summaryWidth: number; rawWidth: number; width: number } {
   const summaryWidth = mode === 'raw' ? 0 : RICKER_SUMMARY_COUNT;
-  const rawWidth = mode === 'summaries' ? 0 : T;
+  const rawWidth = rickerSeriesChannels(mode) * T;
   return { summaryWidth, rawWidth, width: summaryWidth + rawWidth };
 }
 

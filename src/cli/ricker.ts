@@ -10,21 +10,23 @@ import { BUILT_IN_THETA, builtInObservation, readObservation } from './rickerObs
 import { formatNumber, formatTable } from './outputs.js';
 import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 
+// The NPE defaults repeat RICKER_NPE_DEFAULTS (simulators/ricker/npe.ts, where they are measured):
+// that module loads the training code, which this file imports only after the flags are checked.
 const SPEC = {
-  simulations: { default: 20000, help: 'simulations from the prior for training' },
+  simulations: { default: 200000, help: 'simulations from the prior for training' },
   obs: { default: '', help: 'JSON file with the observed counts (an array of T = 50 integers); default: built-in' },
   samples: { default: 2000, help: 'posterior samples to draw' },
   seed: { default: 1, help: 'seed of every random stream' },
   out: { default: 'out/ricker', help: 'output folder' },
   posterior: { default: '', help: 'saved posterior.json to reuse (skips simulation and training)' },
   method: { default: 'npe', help: 'npe (neural posterior estimation), abc (rejection ABC) or pmmh (particle MCMC)' },
-  features: { default: 'both', help: 'what NPE conditions on: summaries, raw (learned embedding of the series) or both' },
+  features: { default: 'windows', help: 'what NPE conditions on: summaries, raw (convolutional embedding of the series), both, or windows (summaries + a sliding-window embedding of log1p(y), y and y = 0)' },
   density: { default: 'nsf', help: 'density estimator: nsf or maf' },
   calibration: { default: 500, help: 'fresh simulations for SBC and coverage (0 skips)' },
-  'max-epochs': { default: 45, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
-  ensemble: { default: 2, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
+  'max-epochs': { default: 4, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
+  ensemble: { default: 1, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
   'batch-size': { default: 512, help: 'training minibatch size' },
-  'learning-rate': { default: 2e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
+  'learning-rate': { default: 6e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },

@@ -84,7 +84,7 @@ describe('npm run ricker', () => {
     expect(summary.simulations).toMatchObject({ requested: 400, dropped: expect.any(Number) });
     expect(summary.posteriorSamples.table.map((p: { name: string }) => p.name)).toEqual(['log r', 'sigma', 'phi']);
     for (const stage of ['simulate', 'train', 'sample', 'calibration', 'total']) expect(summary.wallTimeSeconds[stage]).toBeGreaterThan(0);
-    expect(summary.training).toMatchObject({ ensemble: 2, epochs: [2, 2] }); // the default: two posteriors, mixed
+    expect(summary.training).toMatchObject({ ensemble: 1, epochs: [2], features: 'windows' }); // the defaults: one posterior on the sliding-window features
 
     const reuse = path.join(dir, 'reuse');
     const r2 = ricker(['--posterior', path.join(out, 'posterior.json'), '--obs', obsFile('valid.json', JSON.stringify(valid)), '--samples', '200', '--out', reuse]);

@@ -69,10 +69,15 @@ describe('feature modules', () => {
     [posterior, loaded, legacy, reloaded].forEach((m) => m.dispose());
   });
 
+  test('identity and isZero: the values, and 1 exactly where a value is 0', () => {
+    expect(Array.from(new PointwiseFeatures({ dim: 4, fn: 'identity' }).transformRows(Float64Array.from([0, 3, 0.5, 7]), 1))).toEqual([0, 3, 0.5, 7]);
+    expect(Array.from(new PointwiseFeatures({ dim: 4, fn: 'isZero' }).transformRows(Float64Array.from([0, 3, 0, 1e-9]), 1))).toEqual([1, 0, 1, 0]);
+  });
+
   test('wrong compositions and modules with variables are errors', () => {
     expect(() => new FeatureChain([new SeriesSummaries({ length: T }), new PointwiseFeatures({ dim: 5, fn: 'log' })])).toThrow(/FeatureChain: module 1 takes width 5 but module 0 gives 18/);
     expect(() => new FeatureConcat([new PointwiseFeatures({ dim: 3, fn: 'log' }), new PointwiseFeatures({ dim: 4, fn: 'log' })])).toThrow(/FeatureConcat: module 1 takes width 4 but module 0 takes 3/);
-    expect(() => new PointwiseFeatures({ dim: 3, fn: 'exp' as 'log' })).toThrow(/PointwiseFeatures: fn must be one of asinh, log1p, log; received exp/);
+    expect(() => new PointwiseFeatures({ dim: 3, fn: 'exp' as 'log' })).toThrow(/PointwiseFeatures: fn must be one of asinh, log1p, log, identity, isZero; received exp/);
     expect(() => summariesThenSeries().transform([[1, 2, 3]])).toThrow(/FeatureConcat.transform: x must have width 12; received width 3/);
 
     class Learned extends FeatureModule {
