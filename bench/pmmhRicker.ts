@@ -22,7 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Ricker, rickerPrior, RICKER_PARAM_NAMES } from '../simulators/ricker/ricker.js';
 import { RickerStateSpace } from '../simulators/ricker/stateSpace.js';
-import { pmmh, pmmhDraws, type PmmhResult } from '../src/sbi/mcmc/pmmh.js';
+import { pmmh, pmmhDraws, type PmmhProposalOptions, type PmmhResult } from '../src/sbi/mcmc/pmmh.js';
 import { createProgress } from '../src/node/progress.js';
 
 export const RICKER_TRUE_THETA = [3.8, 0.3, 10] as const;
@@ -40,6 +40,9 @@ export interface RickerReferenceOptions {
   particles?: number | 'auto';
   seed?: number;
   progress?: boolean;
+  /** Passed to `pmmh` (start points, proposal; see PmmhOptions). */
+  initial?: readonly ArrayLike<number>[];
+  proposal?: PmmhProposalOptions;
 }
 
 /** PMMH on the Ricker state-space model with the benchmark's defaults. */
@@ -56,6 +59,8 @@ export function rickerReferencePosterior(options: RickerReferenceOptions = {}): 
       chains,
       particles,
       seed,
+      initial: options.initial,
+      proposal: options.proposal,
       onProgress: bar ? (done) => bar.update(done) : undefined,
     });
   } finally {

@@ -1,17 +1,29 @@
 /**
- * npm run bench:ricker [-- --observations K] [-- --quick]: the Ricker pipeline's figures, each
- * with its threshold.
- * 1. Speed: `npm run ricker` with its defaults (`RICKER_NPE_DEFAULTS.simulations`) end to end, and with
- *    `--posterior` (sampling 2 000 values for a new observation, start-up included).
- * 2. Quality: for K observations simulated at theta = (3.8, 0.3, 10), C2ST between 2 000 NPE
- *    samples and 2 000 PMMH reference samples, averaged; the same for rejection ABC (200 nearest
- *    of the same 20 000 simulations).
- * 3. Calibration on 500 held-out simulations (from the pipeline's summary): expected coverage at
- *    0.5, 0.8, 0.95 and the SBC uniformity test.
- * 4. Amortization: posterior means for 1 000 different observations in one call (100 draws
- *    each; 1 000 draws each timed for reference).
+ * npm run bench:ricker [-- --set evaluation|tuning] [--posterior posterior.json] [--quick]
+ *   [--json out/bench-ricker.json]: the Ricker pipeline's figures, each with its threshold.
+ *
+ * Quality is scored against the committed PMMH reference posteriors of bench/rickerReferenceSet.ts
+ * (written by `npm run bench:ricker-references`, each converged: split R-hat < 1.01, bulk ESS >
+ * 1 000). Figures are reported on the `evaluation` set, which no default is chosen on; `--set
+ * tuning` scores the set that defaults may be tuned on instead.
+ *
+ * 1. Speed (only when this run trains): `npm run ricker` with its defaults
+ *    (`RICKER_NPE_DEFAULTS.simulations`) end to end, and with `--posterior` (2 000 samples for a new observation, start-up included).
+ *    `--posterior FILE` skips training and scores that saved posterior.
+ * 2. Quality: per reference observation, C2ST between 2 000 NPE draws and the 2 000 reference
+ *    draws, averaged separately over the observations at theta* = (3.8, 0.3, 10) (threshold 0.65)
+ *    and over the prior-drawn ones (0.67); the same for rejection ABC (1% nearest of the
+ *    posterior's training simulations, recomputed from its seed), which NPE must beat.
+ * 3. Calibration on 500 fresh simulations (the pipeline's; recomputed for `--posterior`):
+ *    expected coverage at 0.5, 0.8, 0.95 and the SBC uniformity test.
+ * 4. Amortization: posterior means for 1 000 different observations in one call.
+ *
+ * `--quick`: a small pipeline (4 000 simulations, the default epochs, 100 calibration simulations) scored on
+ * the first observation of each group, thresholds not applied to quality. Figures also go to the
+ * JSON file (default out/bench-ricker.json). Wall times are noisy on a shared machine.
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,23 +35,29 @@ import type { NeuralPosterior } from '../src/sbi/npe/types.js';
 import type { Module } from '../src/module.js';
 import { ricker, rickerPrior } from '../simulators/ricker/ricker.js';
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../simulators/ricker/summaries.js';
-import { rickerStateSpace } from '../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../src/node/simulateDataset.js';
 import { rejectionABC } from '../src/sbi/abc.js';
-import { pmmh, pmmhDraws } from '../src/sbi/mcmc/pmmh.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
-import { BUILT_IN_SEED } from '../src/cli/rickerObservation.js';
+import { calibrateRickerPosterior } from '../src/cli/rickerPipeline.js';
 import { RICKER_NPE_DEFAULTS } from '../simulators/ricker/npe.js';
+import { readReferenceSet, REFERENCE_DRAWS, REFERENCE_SET_NAMES, type ReferenceSetName } from './rickerReferenceSet.js';
 
 const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const quick = args.includes('--quick');
-const kIndex = args.indexOf('--observations');
-const K = kIndex >= 0 ? Number(args[kIndex + 1]) : quick ? 1 : 5;
+const set = (flag('--set') ?? 'evaluation') as ReferenceSetName;
+if (!REFERENCE_SET_NAMES.includes(set)) throw new Error(`bench:ricker: --set must be evaluation or tuning; received "${set}"`);
+const posteriorArg = flag('--posterior');
+const jsonOut = flag('--json') ?? 'out/bench-ricker.json';
 const T = 50;
-const TRUE = [3.8, 0.3, 10];
+const C2ST_THRESHOLD = { theta: 0.65, prior: 0.67 } as const;
 const cli = path.resolve('src/cli/ricker.ts');
 
-const results: { figure: string; value: number; threshold: string; pass: boolean }[] = [];
+interface Figure { figure: string; value: number; threshold: string; pass: boolean }
+const results: Figure[] = [];
 function report(figure: string, value: number, threshold: number | null, lowerIsBetter = true): void {
   const pass = threshold === null || (lowerIsBetter ? value <= threshold : value >= threshold);
   results.push({ figure, value, threshold: threshold === null ? 'none' : `${lowerIsBetter ? '<=' : '>='} ${threshold}`, pass });
@@ -60,56 +78,79 @@ function runCli(cliArgs: string[]): Promise<{ seconds: number; stdout: string }>
   });
 }
 
+// References first: a missing or unconverged reference stops the benchmark before any training.
+const allRefs = readReferenceSet(set);
+const refs = quick ? (['theta', 'prior'] as const).map((g) => allRefs.find((r) => r.group === g)!) : allRefs;
+
+// 1. Train with the pipeline's defaults (timed), unless a saved posterior is given.
 const dir = await mkdtemp(path.join(tmpdir(), 'flowsbi-bench-ricker-'));
-const simulations = quick ? 4000 : RICKER_NPE_DEFAULTS.simulations;
-
-// 1. Speed of the command-line pipeline (default flags except the output folder).
-const full = await runCli(['--out', dir, '--quiet', '--simulations', String(simulations), ...(quick ? ['--calibration', '100'] : [])]);
-console.log(full.stdout);
-report(`npm run ricker end to end with ${simulations} simulations (s)`, full.seconds, quick ? null : 300);
-const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));
-
-// 2. Observations at the true parameters: the built-in one first, then other seeds.
-const observations: number[][] = [];
-for (let k = 0; k < K; k++) {
-  observations.push(Array.from(ricker({ T }).simulate(Float64Array.from(TRUE), 1, k === 0 ? BUILT_IN_SEED : 1000 + k)));
+let posteriorFile = posteriorArg ? path.resolve(posteriorArg) : path.join(dir, 'posterior.json');
+let pipelineCalibration: { simulations: number; coverage: Record<string, { coverage: number }>; sbc: { pass: boolean } } | null = null;
+if (!posteriorArg) {
+  const simulations = quick ? 4000 : RICKER_NPE_DEFAULTS.simulations;
+  const full = await runCli(['--out', dir, '--quiet', '--simulations', String(simulations), ...(quick ? ['--calibration', '100'] : [])]);
+  console.log(full.stdout);
+  report(`npm run ricker end to end with ${simulations} simulations (s)`, full.seconds, quick ? null : 120);
+  pipelineCalibration = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')).calibration;
+  const obsFile = path.join(dir, 'obs.json');
+  await writeFile(obsFile, JSON.stringify(refs[0].observed));
+  const reuse = await runCli(['--posterior', posteriorFile, '--obs', obsFile, '--samples', '2000', '--out', path.join(dir, 'reuse'), '--quiet']);
+  report('--posterior: 2 000 samples for a new observation, start-up included (s)', reuse.seconds, 2);
 }
-const obsFile = path.join(dir, 'obs2.json');
-await writeFile(obsFile, JSON.stringify(observations[Math.min(1, K - 1)]));
-const reuse = await runCli(['--posterior', path.join(dir, 'posterior.json'), '--obs', obsFile, '--samples', '2000', '--out', path.join(dir, 'reuse'), '--quiet']);
-report('--posterior: 2 000 samples for a new observation, start-up included (s)', reuse.seconds, 2);
+posteriorFile = path.resolve(posteriorFile);
 
 await ready({ quiet: true });
-const { module: posterior, metadata } = await loadModel<NeuralPosterior & Module>(path.join(dir, 'posterior.json'));
-void metadata;
-const sims = await simulateDataset({ simulator: ricker({ T }), prior: rickerPrior(), n: simulations, seed: summary.seed, workers: 0 });
+const { module: posterior, metadata } = await loadModel<NeuralPosterior & Module>(posteriorFile);
+const trainSeed = Number(metadata.seed ?? 1);
+const trainSims = Number(metadata.simulations ?? RICKER_NPE_DEFAULTS.simulations);
+
+// 2. C2ST against the references, per group; ABC on the posterior's own training simulations.
+const sims = await simulateDataset({ simulator: ricker({ T }), prior: rickerPrior(), n: trainSims, seed: trainSeed, workers: 0 });
 const summaries = rickerSummaries(sims.xs, sims.n, T);
-const npeScores: number[] = [];
-const abcScores: number[] = [];
-for (const [k, y] of observations.entries()) {
-  const reference = pmmh({ model: rickerStateSpace(), observed: y, prior: rickerPrior(), chains: 4, iterations: quick ? 1000 : 8000, seed: 7 + k });
-  const refDraws = pmmhDraws(reference, 2000);
-  const draws = tf.tidy(() => posterior.sample([y], 2000, 11 + k));
+const abcK = Math.max(50, Math.round(sims.n / 100));
+interface Scored { id: string; group: string; seed: number; npe: number; abc: number; rhatMax: number; essBulkMin: number; iterations: number }
+const scored: Scored[] = [];
+console.log(`\n${set} set (${refs.length} references), C2ST of ${REFERENCE_DRAWS} draws against ${REFERENCE_DRAWS} PMMH reference draws:`);
+console.log('reference   seed      theta                 R-hat max  ESS bulk min  C2ST NPE  C2ST ABC');
+for (const [k, ref] of refs.entries()) {
+  const draws = tf.tidy(() => posterior.sample([ref.observed], REFERENCE_DRAWS, 11 + k));
   const npe = Float64Array.from(draws.dataSync());
   draws.dispose();
-  const abc = rejectionABC({ thetas: sims.thetas, thetaDim: 3, summaries, summaryDim: RICKER_SUMMARY_COUNT, observed: rickerSummaries(Float64Array.from(y), 1, T), k: 200 });
-  const npeC2st = c2st({ values: npe, width: 3 }, { values: refDraws, width: 3 }, { seed: 13 }).accuracy;
-  const abcC2st = c2st({ values: abc.samples, width: 3 }, { values: refDraws, width: 3 }, { seed: 13 }).accuracy;
-  npeScores.push(npeC2st);
-  abcScores.push(abcC2st);
-  console.log(`observation ${k + 1}: PMMH R-hat ${reference.rhat.map((r) => r.toFixed(3)).join('/')}, ESS ${reference.ess.map((e) => Math.round(e)).join('/')}; C2ST NPE ${npeC2st.toFixed(3)}, ABC ${abcC2st.toFixed(3)}`);
+  const reference = { values: Float64Array.from(ref.draws.flat()), width: 3 };
+  const abc = rejectionABC({ thetas: sims.thetas, thetaDim: 3, summaries, summaryDim: RICKER_SUMMARY_COUNT, observed: rickerSummaries(Float64Array.from(ref.observed), 1, T), k: abcK });
+  const s: Scored = {
+    id: ref.id,
+    group: ref.group,
+    seed: ref.seed,
+    npe: c2st({ values: npe, width: 3 }, reference, { seed: 13 }).accuracy,
+    abc: c2st({ values: abc.samples, width: 3 }, reference, { seed: 13 }).accuracy,
+    rhatMax: Math.max(...ref.diagnostics.rhat),
+    essBulkMin: Math.min(...ref.diagnostics.essBulk),
+    iterations: ref.diagnostics.iterations,
+  };
+  scored.push(s);
+  console.log(
+    `${ref.id.padEnd(10)} ${String(ref.seed).padStart(8)}  ${ref.theta.map((v) => v.toFixed(3)).join(', ').padEnd(22)} ${s.rhatMax.toFixed(4).padStart(9)} ${String(s.essBulkMin).padStart(13)} ${s.npe.toFixed(3).padStart(9)} ${s.abc.toFixed(3).padStart(9)}`,
+  );
 }
-const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-report(`C2ST NPE vs PMMH, mean over ${K} observations`, mean(npeScores), 0.7);
-report(`C2ST rejection ABC (200 of ${sims.n}) vs PMMH, mean over ${K} observations`, mean(abcScores), null);
-report('C2ST NPE minus C2ST ABC (NPE must be lower)', mean(npeScores) - mean(abcScores), 0);
+const mean = (v: number[]): number => v.reduce((a, x) => a + x, 0) / v.length;
+const groups: Record<string, { npe: number; abc: number; n: number }> = {};
+for (const g of ['theta', 'prior'] as const) {
+  const rows = scored.filter((s) => s.group === g);
+  const label = g === 'theta' ? 'theta* = (3.8, 0.3, 10)' : 'prior-drawn theta';
+  groups[g] = { npe: mean(rows.map((r) => r.npe)), abc: mean(rows.map((r) => r.abc)), n: rows.length };
+  report(`C2ST NPE vs PMMH, mean over ${rows.length} ${set} observations at ${label}`, groups[g].npe, quick ? null : C2ST_THRESHOLD[g]);
+  report(`C2ST rejection ABC (${abcK} of ${sims.n}) vs PMMH, mean over the same ${rows.length}`, groups[g].abc, null);
+  report(`C2ST NPE minus C2ST ABC, ${label} (NPE must be lower)`, groups[g].npe - groups[g].abc, 0);
+}
 
-// 3. Calibration, as computed by the pipeline on fresh simulations.
+// 3. Calibration on fresh simulations.
+const calibration = pipelineCalibration ?? (await calibrateRickerPosterior(posterior, { simulations: quick ? 100 : 500, seed: trainSeed, T, quiet: true })).report;
 for (const level of ['0.5', '0.8', '0.95']) {
-  const c = summary.calibration.coverage[level].coverage;
-  report(`|expected coverage - ${level}| on ${summary.calibration.simulations} held-out simulations`, Math.abs(c - Number(level)), 0.05);
+  const c = calibration.coverage[level].coverage;
+  report(`|expected coverage - ${level}| on ${calibration.simulations} fresh simulations (coverage ${c.toFixed(3)})`, Math.abs(c - Number(level)), 0.05);
 }
-report('SBC uniformity test passes (1 = yes)', summary.calibration.sbc.pass ? 1 : 0, 1, false);
+report('SBC uniformity test passes (1 = yes)', calibration.sbc.pass ? 1 : 0, 1, false);
 
 // 4. Amortization: posterior means for 1 000 observations in one call.
 {
@@ -128,4 +169,10 @@ posterior.dispose();
 
 const failed = results.filter((r) => !r.pass).length;
 console.log(`\n${results.length - failed} of ${results.length} figures within their thresholds`);
+mkdirSync(path.dirname(jsonOut), { recursive: true });
+writeFileSync(
+  jsonOut,
+  `${JSON.stringify({ set, quick, posterior: posteriorArg ?? 'trained by this run', trainedWith: metadata, observations: scored, groups, calibration, figures: results, date: new Date().toISOString() }, null, 2)}\n`,
+);
+console.log(`wrote ${jsonOut}`);
 process.exitCode = failed ? 1 : 0;

@@ -105,7 +105,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       samples = result.samples;
       summary.pmmh = result.report;
     } else {
-      const sim = await time('simulate', () => simulate(o, o.simulations, o.seed, 'simulating'));
+      const sim = await time('simulate', () => simulate({ T, quiet: o.quiet }, o.simulations, o.seed, 'simulating'));
       summary.simulations = { requested: o.simulations, kept: sim.n, dropped: sim.dropped, droppedThrew: sim.droppedThrew, droppedNonFinite: sim.droppedNonFinite, workers: sim.workers };
       const abcK = o.abcK ?? Math.max(50, Math.round(sim.n / 100));
       abcSamples = await time('abc', () => runABC(sim.thetas, sim.xs, sim.n, T, o.observation, abcK));
@@ -183,10 +183,10 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
   }
 }
 
-async function simulate(o: RickerPipelineOptions, n: number, seed: number, label: string) {
+async function simulate(o: { T: number; quiet: boolean }, n: number, seed: number, label: string) {
   const bar = createProgress({ total: n, label, quiet: o.quiet });
   const sim = await simulateDataset({
-    simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.observation.length } },
+    simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T: o.T } },
     prior: rickerPrior(),
     n,
     seed,
@@ -268,19 +268,29 @@ async function runPmmh(o: RickerPipelineOptions) {
 }
 
 /** SBC and expected coverage on fresh simulations (not used for training). */
-async function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: number) {
-  const sim = await simulate(o, o.calibrationSimulations, o.seed + 100, 'calibration');
+function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: number) {
+  return calibrateRickerPosterior(posterior, { simulations: o.calibrationSimulations, seed: o.seed, T, quiet: o.quiet });
+}
+
+/**
+ * SBC (99 draws per simulation) and expected coverage (200 draws) of a Ricker posterior on
+ * `simulations` fresh simulations from streams (seed + 100, i), draws from seeds seed + 101 and
+ * seed + 102: the pipeline's calibration, also run by bench/ricker.ts on a saved posterior.
+ */
+export async function calibrateRickerPosterior(posterior: NeuralPosterior, c: { simulations: number; seed: number; T: number; quiet: boolean }) {
+  const T = c.T;
+  const sim = await simulate(c, c.simulations, c.seed + 100, 'calibration');
   const thetas = { values: sim.thetas, width: RICKER_PARAM_NAMES.length };
   const xs = { values: sim.xs, width: T }; // raw series: the posterior computes its features
   const names = [...RICKER_PARAM_NAMES];
-  const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: o.seed + 101, names });
-  const c = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: o.seed + 102, names });
+  const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: c.seed + 101, names });
+  const cov = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: c.seed + 102, names });
   return {
     report: {
       simulations: sim.n,
-      coverage: Object.fromEntries(c.hpd.map((h) => [String(h.level), { coverage: h.coverage, stdError: h.stdError }])),
+      coverage: Object.fromEntries(cov.hpd.map((h) => [String(h.level), { coverage: h.coverage, stdError: h.stdError }])),
       sbc: { pass: s.pass, note: s.note, pValues: Object.fromEntries(s.parameters.map((p) => [p.name, p.pValue])) },
     },
-    plots: { ranks: s.ranks, numPosteriorSamples: s.numPosteriorSamples, coverageCurves: [c.curve, ...c.marginal.map((m) => m.curve)], n: sim.n },
+    plots: { ranks: s.ranks, numPosteriorSamples: s.numPosteriorSamples, coverageCurves: [cov.curve, ...cov.marginal.map((m) => m.curve)], n: sim.n },
   };
 }
