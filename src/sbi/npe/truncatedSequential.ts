@@ -13,6 +13,7 @@ import type { Simulator, SimulatorModuleRef } from '../simulation/simulator.js';
 import type { FitResult } from '../../train/fit.js';
 import { trainNPE, type NPEOptions } from './trainNPE.js';
 import type { NeuralPosterior } from './types.js';
+import type { NPEPosterior } from './posterior.js';
 import { hpdThreshold, TruncatedPrior } from './truncation.js';
 
 /** A posterior that a round trains (draws, log densities, `dispose`): an `NPEPosterior` or an ensemble. */
@@ -38,7 +39,7 @@ export interface RoundContext {
 }
 
 /** Trains a posterior on the union of all rounds' simulations (with the plain NPE loss). */
-export type RoundTrainer = (data: RoundData, context: RoundContext) => { posterior: RoundPosterior; history?: FitResult | FitResult[] };
+export type RoundTrainer<P extends RoundPosterior = RoundPosterior> = (data: RoundData, context: RoundContext) => { posterior: P; history?: FitResult | FitResult[] };
 
 /** One round's figures. */
 export interface RoundReport {
@@ -60,7 +61,7 @@ export interface RoundReport {
   history?: FitResult | FitResult[];
 }
 
-export interface TruncatedSequentialOptions {
+export interface TruncatedSequentialOptions<P extends RoundPosterior = RoundPosterior> {
   /** The simulator, or where workers can import one. */
   simulator: Simulator | SimulatorModuleRef;
   prior: Prior;
@@ -76,7 +77,7 @@ export interface TruncatedSequentialOptions {
    * Trains a round's posterior on the union of the simulations so far. Default: `trainNPE` with
    * `npe` and the prior's bounds (retrained from scratch each round).
    */
-  train?: RoundTrainer;
+  train?: RoundTrainer<P>;
   /** Options of the default trainer (ignored with `train`). */
   npe?: Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'seed'>;
   /** HPD region: the mass left outside (default 1e-4) and posterior draws that estimate it (default 10 000). */
@@ -92,16 +93,19 @@ export interface TruncatedSequentialOptions {
    */
   simulate?: (options: SimulateDatasetOptions) => Promise<SimulateDatasetResult>;
   seed?: SeedLike;
-  /** Called when a round starts (with its simulation count) and when it ends (with its report). */
+  /**
+   * Called when a round starts (with its simulation count) and when it ends, with its report and
+   * its posterior (valid during the call only: it is disposed after the next round's training).
+   */
   onRoundStart?: (round: number, simulations: number) => void;
-  onRoundEnd?: (report: RoundReport) => void;
+  onRoundEnd?: (report: RoundReport, posterior: P) => void | Promise<void>;
   /** Simulation progress of the current round. */
   onSimulationProgress?: (round: number, done: number, total: number) => void;
 }
 
-export interface TruncatedSequentialResult {
+export interface TruncatedSequentialResult<P extends RoundPosterior = RoundPosterior> {
   /** The last round's posterior: valid for the observation x_o only (when rounds > 1). */
-  posterior: RoundPosterior;
+  posterior: P;
   rounds: RoundReport[];
 }
 
@@ -127,7 +131,7 @@ export interface TruncatedSequentialResult {
  * Seeded: the same seed gives the same rounds (simulations, thresholds, proposals, training).
  * Intermediate posteriors are disposed; the caller disposes the returned one.
  */
-export async function truncatedSequentialNPE(options: TruncatedSequentialOptions): Promise<TruncatedSequentialResult> {
+export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPosterior>(options: TruncatedSequentialOptions<P>): Promise<TruncatedSequentialResult<P>> {
   const where = 'truncatedSequentialNPE';
   const { prior, rounds, simulations } = options;
   const perRound = options.simulationsPerRound ?? simulations;
@@ -140,14 +144,14 @@ export async function truncatedSequentialNPE(options: TruncatedSequentialOptions
   const observed = readRowsOrFlat(where, 'observation', 'its width', input, flatWidth);
   if (observed.rows !== 1) throw new Error(`${where}: observation must be a single row (one x_o); received ${observed.rows} rows`);
   const simulate = options.simulate ?? simulateOnThisThread;
-  const train = options.train ?? defaultTrainer(prior, options.npe);
+  const train = options.train ?? (defaultTrainer(prior, options.npe) as unknown as RoundTrainer<P>);
   const random = toRandom(options.seed);
   const xo = tf.tensor2d(Float32Array.from(observed.values), [1, observed.width]);
 
   const thetaParts: Float64Array[] = [];
   const xParts: Float64Array[] = [];
   const reports: RoundReport[] = [];
-  let posterior: RoundPosterior | null = null;
+  let posterior: P | null = null;
   try {
     for (let round = 1; round <= rounds; round++) {
       const n = round === 1 ? simulations : perRound;
@@ -195,7 +199,7 @@ export async function truncatedSequentialNPE(options: TruncatedSequentialOptions
         history: trained.history,
       };
       reports.push(report);
-      options.onRoundEnd?.(report);
+      await options.onRoundEnd?.(report, posterior);
     }
   } catch (error) {
     posterior?.dispose();
@@ -203,10 +207,10 @@ export async function truncatedSequentialNPE(options: TruncatedSequentialOptions
   } finally {
     xo.dispose();
   }
-  return { posterior: posterior as RoundPosterior, rounds: reports };
+  return { posterior: posterior as P, rounds: reports };
 }
 
-function defaultTrainer(prior: Prior, npe: TruncatedSequentialOptions['npe']): RoundTrainer {
+function defaultTrainer(prior: Prior, npe: TruncatedSequentialOptions['npe']): RoundTrainer<NPEPosterior> {
   return (data, { seed }) => {
     const { posterior, history } = trainNPE({ bounds: prior.bounds ?? null, ...npe, simulations: data, seed });
     return { posterior, history };
