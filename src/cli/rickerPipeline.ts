@@ -10,7 +10,7 @@ import { rickerObservationFeatures, type RickerFeatureMode } from '../../simulat
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
 import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../node/simulateDataset.js';
-import { trainRickerNPE, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
+import { RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
@@ -22,10 +22,10 @@ import { NPEPosterior } from '../sbi/npe/posterior.js';
 import { UsageError } from './args.js';
 import { loadModel } from '../node/files.js';
 import { serializeModule } from '../io/format.js';
-import { epochProgress } from '../node/epochProgress.js';
 import { createProgress } from '../node/progress.js';
 import type { FitResult } from '../train/fit.js';
 import { trainRickerRounds } from './rickerRounds.js';
+import { trainRickerWithProgress } from './rickerTraining.js';
 import { StagedOutput, summarize, toCsv, type ParameterSummary } from './outputs.js';
 
 export const CSV_HEADER = ['logr', 'sigma', 'phi'];
@@ -132,7 +132,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
         const rounds = o.rounds ?? 1;
         const trained = rounds > 1
           ? await time('rounds', () => trainRickerRounds({ ...o, firstRound: sim, rounds, roundSimulations: o.roundSimulations ?? Math.ceil(o.simulations / 2), ensemble: members }))
-          : await time('train', () => trainAmortized(o, sim, T, members));
+          : await time('train', () => ({ ...trainRickerWithProgress({ ...o, ensemble: members }, sim, T, o.seed + 1, members > 1 ? `training ${members} posteriors` : 'training'), summary: null }));
         if (trained.summary) summary.rounds = trained.summary;
         history = trained.histories[0];
         histories = trained.histories;
@@ -188,29 +188,6 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
   } catch (e) {
     await out.discard();
     throw e;
-  }
-}
-
-/** The amortized posterior (`--rounds 1`) on the prior simulations, with a training progress bar. */
-function trainAmortized(o: RickerPipelineOptions, sim: { thetas: Float64Array; xs: Float64Array }, T: number, members: number) {
-  const progress = epochProgress({ maxEpochs: members * (o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs), label: members > 1 ? `training ${members} posteriors` : 'training', quiet: o.quiet });
-  try {
-    const trained = trainRickerNPE({
-      thetas: sim.thetas,
-      ys: sim.xs,
-      T,
-      features: o.features,
-      density: o.density,
-      seed: o.seed + 1,
-      maxEpochs: o.maxEpochs,
-      ensemble: members,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate,
-      onEpochEnd: progress.onEpochEnd,
-    });
-    return { ...trained, summary: null };
-  } finally {
-    progress.stop();
   }
 }
 

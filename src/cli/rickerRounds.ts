@@ -7,18 +7,16 @@
  * only.
  */
 import { rickerPrior } from '../../simulators/ricker/ricker.js';
-import { trainRickerNPE, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
-import type { RickerFeatureMode } from '../../simulators/ricker/features.js';
 import { simulateDataset } from '../node/simulateDataset.js';
-import { epochProgress } from '../node/epochProgress.js';
 import { createProgress } from '../node/progress.js';
+import { trainRickerWithProgress, type RickerTrainingFlags } from './rickerTraining.js';
 import { truncatedSequentialNPE, type RoundReport } from '../sbi/npe/truncatedSequential.js';
 import type { SimulateDatasetResult } from '../sbi/simulation/simulateDataset.js';
 import type { FitResult } from '../train/fit.js';
 import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
 
-export interface RickerRoundsOptions {
+export interface RickerRoundsOptions extends RickerTrainingFlags {
   observation: number[];
   /** Round 1's prior simulations (the pipeline's, also used for ABC). */
   firstRound: SimulateDatasetResult;
@@ -26,13 +24,6 @@ export interface RickerRoundsOptions {
   /** Simulations of each later round. */
   roundSimulations: number;
   seed: number;
-  features: RickerFeatureMode;
-  density: 'nsf' | 'maf';
-  maxEpochs?: number;
-  ensemble: number;
-  batchSize?: number;
-  learningRate?: number;
-  quiet: boolean;
 }
 
 /** What the summary records of the rounds (per-round figures; the posterior is for this observation only). */
@@ -70,28 +61,10 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
       }
     },
     train: (data, { round, seed }) => {
-      const maxEpochs = o.ensemble * (o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs);
-      const progress = epochProgress({ maxEpochs, label: `round ${round}/${o.rounds}: training on ${data.n}`, quiet: o.quiet });
-      try {
-        const trained = trainRickerNPE({
-          thetas: data.thetas,
-          ys: data.xs,
-          T,
-          features: o.features,
-          density: o.density,
-          // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
-          seed: round === 1 ? o.seed + 1 : seed,
-          maxEpochs: o.maxEpochs,
-          ensemble: o.ensemble,
-          batchSize: o.batchSize,
-          learningRate: o.learningRate,
-          onEpochEnd: progress.onEpochEnd,
-        });
-        histories = trained.histories;
-        return { posterior: trained.posterior, history: trained.histories };
-      } finally {
-        progress.stop();
-      }
+      // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
+      const trained = trainRickerWithProgress(o, data, T, round === 1 ? o.seed + 1 : seed, `round ${round}/${o.rounds}: training on ${data.n}`);
+      histories = trained.histories;
+      return { posterior: trained.posterior, history: trained.histories };
     },
     onRoundStart: (round, n) => log(`round ${round}/${o.rounds}: ${n} simulations from ${round === 1 ? 'the prior' : 'the prior truncated to the HPD region of the posterior'}`),
     onRoundEnd: (r) =>
