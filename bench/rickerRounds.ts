@@ -1,6 +1,6 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 20000]
- *   [--round-simulations N] [--max-epochs E] [--ensemble K] [--pmmh-iterations 8000] [--quick]
+ *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--ensemble K] [--pmmh-iterations 8000] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
  * single Ricker observations at theta* = (3.8, 0.3, 10): for each observation, rounds 1..R of TSNPE
@@ -37,7 +37,7 @@ const quick = args.includes('--quick');
 const K = arg('observations', quick ? 1 : 3);
 const R = arg('rounds', 3);
 const N = arg('simulations', quick ? 4000 : 20000);
-const perRound = arg('round-simulations', N);
+const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricker -- --rounds
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
 const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : undefined;
 const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
