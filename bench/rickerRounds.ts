@@ -17,8 +17,10 @@
  * Measured 2026-12-03 with `-- --observations 3 --rounds 3 --simulations 20000 --round-simulations
  * 10000 --pmmh-iterations 3000` (references computed here; the machine shared with three other
  * jobs, so times are inflated): observation 1 (R-hat <= 1.007), C2ST 0.684 / 0.631 / 0.678 after
- * rounds 1 / 2 / 3, 560 / 1251 / 2326 s cumulative; the truncated prior accepted 33-34% of the
- * prior's draws (the 1 - 1e-4 HPD region of the round-1 posterior is a third of Wood's box).
+ * rounds 1 / 2 / 3, 560 / 1251 / 2326 s cumulative; observation 2 (a short reference, R-hat up to
+ * 1.063), 0.665 / 0.636 / 0.664, 351 / 926 / 1698 s. The truncated prior accepted 29-34% of the
+ * prior's draws (the 1 - 1e-4 HPD region of a round's posterior is about a third of Wood's box).
+ * Round 2 gains 0.03-0.05; round 3 loses it again on both: short of issue 15's 0.60.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
