@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run ricker -- [flags]: the amortized posterior of the Ricker model for an observed series.
- * See `--help` and the README. Exit status: 0 success, 1 failure, 2 bad command line or input.
+ * npm run ricker -- [flags]: the amortized posterior of the Ricker model for an observed series
+ * (with `--rounds N > 1`, truncated sequential NPE for that series alone). See `--help` and the README. Exit status: 0 success, 1 failure, 2 bad command line or input.
  */
 // Only light modules are imported up front, so that a bad command line fails at once; TF.js and
 // the pipeline load after the arguments and the observation have been checked.
@@ -27,6 +27,12 @@ const SPEC = {
   ensemble: { default: 1, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
   'batch-size': { default: 512, help: 'training minibatch size' },
   'learning-rate': { default: 6e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
+  rounds: {
+    default: 1,
+    help: 'NPE rounds for this observation: 1 is the amortized posterior; N > 1 runs truncated sequential NPE (Deistler et al. 2022), each later round ' +
+      'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and retraining on all simulations; the saved posterior is then valid for this observation only',
+  },
+  'round-simulations': { default: 0, help: 'simulations of each round after the first (0: half of --simulations)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },
@@ -52,6 +58,11 @@ async function main(): Promise<number> {
   positiveInt('calibration', flags.calibration as number, 0);
   positiveInt('max-epochs', flags['max-epochs'] as number);
   positiveInt('ensemble', flags.ensemble as number);
+  positiveInt('rounds', flags.rounds as number);
+  positiveInt('round-simulations', flags['round-simulations'] as number, 0);
+  if ((flags.rounds as number) > 1 && (method !== 'npe' || flags.posterior)) {
+    throw new UsageError('ricker: --rounds > 1 trains NPE for the observation; it cannot be combined with --method abc or pmmh, or with --posterior');
+  }
   if (!((flags['learning-rate'] as number) > 0)) throw new UsageError(`ricker: --learning-rate must be > 0; received ${flags['learning-rate']}`);
 
   const T = 50;
@@ -77,6 +88,8 @@ async function main(): Promise<number> {
     ensemble: flags.ensemble as number,
     batchSize: positiveInt('batch-size', flags['batch-size'] as number),
     learningRate: flags['learning-rate'] as number,
+    rounds: flags.rounds as number,
+    roundSimulations: (flags['round-simulations'] as number) || undefined,
     figures: flags.posterior ? (flags.figures as boolean) : !(flags['no-figures'] as boolean),
   });
 
@@ -89,9 +102,18 @@ async function main(): Promise<number> {
     ...(result.abcTable ? [result.abcTable[j].mean, result.abcTable[j].sd] : []),
   ]);
   console.log(formatTable(header, rowsOut));
-  const s = result.summary as { simulations?: { kept: number; dropped: number }; calibration?: { coverage: Record<string, { coverage: number }>; sbc: { pass: boolean } }; wallTimeSeconds: Record<string, number> };
+  const s = result.summary as {
+    simulations?: { kept: number; dropped: number };
+    calibration?: { coverage: Record<string, { coverage: number }>; sbc: { pass: boolean } } | { skipped: string };
+    rounds?: { perRound: { round: number; kept: number; acceptanceRate: number; seconds: { total: number } }[] };
+    wallTimeSeconds: Record<string, number>;
+  };
   if (s.simulations) console.log(`simulations: ${s.simulations.kept} kept, ${s.simulations.dropped} dropped`);
-  if (s.calibration) {
+  if (s.rounds) {
+    for (const r of s.rounds.perRound) console.log(`round ${r.round}: ${r.kept} simulations kept, truncated-prior acceptance ${formatNumber(r.acceptanceRate)}, ${formatNumber(r.seconds.total)} s`);
+    console.log('the posterior of --rounds > 1 is valid for this observation only (not amortized); calibration is skipped');
+  }
+  if (s.calibration && 'coverage' in s.calibration) {
     const cov = Object.entries(s.calibration.coverage).map(([level, c]) => `${level}: ${formatNumber(c.coverage)}`).join(', ');
     console.log(`calibration: expected coverage ${cov}; SBC ${s.calibration.sbc.pass ? 'passes' : 'FAILS'} the uniformity test`);
   }

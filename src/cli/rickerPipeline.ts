@@ -10,7 +10,7 @@ import { rickerObservationFeatures, type RickerFeatureMode } from '../../simulat
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
 import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../node/simulateDataset.js';
-import { trainRickerNPE, RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
+import { RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
@@ -22,9 +22,10 @@ import { NPEPosterior } from '../sbi/npe/posterior.js';
 import { UsageError } from './args.js';
 import { loadModel } from '../node/files.js';
 import { serializeModule } from '../io/format.js';
-import { epochProgress } from '../node/epochProgress.js';
 import { createProgress } from '../node/progress.js';
 import type { FitResult } from '../train/fit.js';
+import { trainRickerRounds } from './rickerRounds.js';
+import { trainRickerWithProgress } from './rickerTraining.js';
 import { StagedOutput, summarize, toCsv, type ParameterSummary } from './outputs.js';
 
 export const CSV_HEADER = ['logr', 'sigma', 'phi'];
@@ -53,6 +54,13 @@ export interface RickerPipelineOptions {
   ensemble?: number;
   batchSize?: number;
   learningRate?: number;
+  /**
+   * Rounds of truncated sequential NPE for this observation (default 1: the amortized posterior);
+   * with more, the posterior is valid for this observation only (src/cli/rickerRounds.ts).
+   */
+  rounds?: number;
+  /** Simulations of each round after the first (default half of `simulations`). */
+  roundSimulations?: number;
   /** Write figures (default true). */
   figures?: boolean;
 }
@@ -99,6 +107,13 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       }
       samples = await time('sample', () => samplePosterior(posterior, mode, o.observation, o.samples, o.seed));
       summary.posterior = { file: o.posteriorFile, trainedWith: metadata };
+      const trainedFor = metadata.observation as number[] | undefined;
+      if (trainedFor && trainedFor.some((v, t) => v !== o.observation[t])) {
+        // A posterior of --rounds > 1 is valid only for the observation it was trained for.
+        const warning = `the saved posterior was trained with --rounds ${String(metadata.rounds)} for another observation; its draws are not a valid posterior for this one`;
+        (summary.posterior as Record<string, unknown>).warning = warning;
+        process.stderr.write(`ricker: warning: ${warning}\n`);
+      }
       posterior.dispose();
     } else if (o.method === 'pmmh') {
       const result = await time('pmmh', () => runPmmh(o));
@@ -114,24 +129,12 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
         samples = abcSamples;
       } else {
         const members = o.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
-        const progress = epochProgress({ maxEpochs: members * (o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs), label: members > 1 ? `training ${members} posteriors` : 'training', quiet: o.quiet });
-        const trained = await time('train', () =>
-          trainRickerNPE({
-            thetas: sim.thetas,
-            ys: sim.xs,
-            T,
-            features: o.features,
-            density: o.density,
-            seed: o.seed + 1,
-            maxEpochs: o.maxEpochs,
-            ensemble: members,
-            batchSize: o.batchSize,
-            learningRate: o.learningRate,
-            onEpochEnd: progress.onEpochEnd,
-          }),
-        );
-        progress.stop();
-        history = trained.history;
+        const rounds = o.rounds ?? 1;
+        const trained = rounds > 1
+          ? await time('rounds', () => trainRickerRounds({ ...o, firstRound: sim, rounds, roundSimulations: o.roundSimulations ?? Math.ceil(o.simulations / 2), ensemble: members }))
+          : await time('train', () => ({ ...trainRickerWithProgress({ ...o, ensemble: members }, sim, T, o.seed + 1, members > 1 ? `training ${members} posteriors` : 'training'), summary: null }));
+        if (trained.summary) summary.rounds = trained.summary;
+        history = trained.histories[0];
         histories = trained.histories;
         const posterior = trained.posterior;
         summary.training = {
@@ -150,11 +153,16 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
           parameters: posterior.parameterCount(),
         };
         samples = await time('sample', () => samplePosterior(posterior, o.features, o.observation, o.samples, o.seed + 2));
-        if (o.calibrationSimulations > 0) {
+        if (o.calibrationSimulations > 0 && rounds > 1) {
+          summary.calibration = { skipped: 'SBC and coverage average over prior-drawn observations, for which a posterior of --rounds > 1 is not valid' };
+        } else if (o.calibrationSimulations > 0) {
           calibration = await time('calibration', () => calibrate(o, posterior, T));
           summary.calibration = calibration.report;
         }
-        const metadata = { features: o.features, T, simulations: sim.n, seed: o.seed, density: o.density, parameterNames: names };
+        const metadata = {
+          features: o.features, T, simulations: sim.n, seed: o.seed, density: o.density, parameterNames: names,
+          ...(rounds > 1 ? { rounds, validFor: `only the observation it was trained for (${o.observationSource}): --rounds ${rounds}`, observation: o.observation } : {}),
+        };
         const { json, weights } = serializeModule(posterior, { metadata, weightsPath: 'posterior.weights.bin' });
         await out.write('posterior.json', JSON.stringify(json));
         await out.write('posterior.weights.bin', new Uint8Array(weights));

@@ -49,6 +49,8 @@ describe('npm run ricker', () => {
     ['an unknown flag', ['--bogus'], /unknown argument "--bogus"/],
     ['an unknown method', ['--method', 'mcmc'], /--method must be npe, abc or pmmh; received "mcmc"/],
     ['too few simulations', ['--simulations', '10'], /--simulations must be an integer >= 100; received 10/],
+    ['zero rounds', ['--rounds', '0'], /--rounds must be an integer >= 1; received 0/],
+    ['rounds with ABC', ['--rounds', '2', '--method', 'abc'], /--rounds > 1 trains NPE for the observation; it cannot be combined with --method abc/],
     // Regressions: these exited with status 1, or with "n must be a positive integer" for a Flow.
     ['a missing --posterior file', ['--posterior', path.join(dir, 'none.json')], /--posterior .*none\.json: .*(no such file|ENOENT|cannot read)/i],
     ['a corrupted --posterior file', ['--posterior', obsFile('corrupt.json', '{"format": "flowsbi", ')], /--posterior .*corrupt\.json: /],
@@ -113,5 +115,29 @@ describe('npm run ricker', () => {
     });
     expect(fresh.stderr).toBe('');
     expect(fresh.stdout.trim()).toBe(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim());
+  });
+
+  test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
+    const out = path.join(dir, 'rounds');
+    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--max-epochs', '2', '--ensemble', '1', '--samples', '100', '--no-figures', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/valid for this observation only/);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.rounds).toMatchObject({ rounds: 2, simulationsPerLaterRound: 200, totalSimulations: 600, validFor: expect.stringMatching(/this observation only/) });
+    const [first, second] = summary.rounds.perRound;
+    expect(first).toMatchObject({ round: 1, simulations: 400, threshold: null, acceptanceRate: 1 });
+    expect(second).toMatchObject({ round: 2, simulations: 200, trainingRows: first.kept + second.kept });
+    expect(second.acceptanceRate).toBeGreaterThan(0);
+    expect(second.acceptanceRate).toBeLessThanOrEqual(1);
+    expect(second.seconds.total).toBeGreaterThan(0);
+    expect(summary.calibration.skipped).toMatch(/not valid/);
+    expect(summary.wallTimeSeconds.rounds).toBeGreaterThan(0);
+    const saved = JSON.parse(readFileSync(path.join(out, 'posterior.json'), 'utf8'));
+    expect(JSON.stringify(saved)).toMatch(/only the observation it was trained for/);
+    // Reusing it for another observation warns.
+    const r2 = ricker(['--posterior', path.join(out, 'posterior.json'), '--obs', obsFile('valid2.json', JSON.stringify(valid)), '--samples', '50', '--out', path.join(dir, 'rounds-reuse')]);
+    expect(r2.status).toBe(0);
+    expect(r2.stderr).toMatch(/trained with --rounds 2 for another observation/);
   });
 });

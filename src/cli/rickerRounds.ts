@@ -1,0 +1,93 @@
+/**
+ * `npm run ricker -- --rounds N` (N > 1): truncated sequential NPE for the one observation
+ * (src/sbi/npe/truncatedSequential.ts) with the Ricker trainer. Round 1 is exactly the amortized
+ * posterior of `--rounds 1` (the same prior simulations and training seed); each later round
+ * simulates from the prior truncated to the current posterior's highest-density region for the
+ * observation and retrains on all simulations so far. The result is valid for this observation
+ * only.
+ */
+import { rickerPrior } from '../../simulators/ricker/ricker.js';
+import { simulateDataset } from '../node/simulateDataset.js';
+import { createProgress } from '../node/progress.js';
+import { trainRickerWithProgress, type RickerTrainingFlags } from './rickerTraining.js';
+import { truncatedSequentialNPE, type RoundReport } from '../sbi/npe/truncatedSequential.js';
+import type { SimulateDatasetResult } from '../sbi/simulation/simulateDataset.js';
+import type { FitResult } from '../train/fit.js';
+import type { NeuralPosterior } from '../sbi/npe/types.js';
+import type { Module } from '../module.js';
+
+export interface RickerRoundsOptions extends RickerTrainingFlags {
+  observation: number[];
+  /** Round 1's prior simulations (the pipeline's, also used for ABC). */
+  firstRound: SimulateDatasetResult;
+  rounds: number;
+  /** Simulations of each later round. */
+  roundSimulations: number;
+  seed: number;
+}
+
+/** What the summary records of the rounds (per-round figures; the posterior is for this observation only). */
+export interface RickerRoundsSummary {
+  rounds: number;
+  simulationsPerLaterRound: number;
+  totalSimulations: number;
+  validFor: string;
+  perRound: Omit<RoundReport, 'history'>[];
+}
+
+/** Run rounds 1..N; returns the last posterior, the last round's training histories and the summary. */
+export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ posterior: NeuralPosterior & Module; histories: FitResult[]; summary: RickerRoundsSummary }> {
+  const T = o.observation.length;
+  const log = (line: string) => {
+    if (!o.quiet) process.stderr.write(`${line}\n`);
+  };
+  let histories: FitResult[] = [];
+  const result = await truncatedSequentialNPE({
+    simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T } },
+    prior: rickerPrior(),
+    observation: o.observation,
+    rounds: o.rounds,
+    simulations: o.firstRound.n,
+    simulationsPerRound: o.roundSimulations,
+    seed: o.seed + 3,
+    // Round 1 reuses the pipeline's prior simulations; later rounds simulate the truncated prior.
+    simulate: async (options) => {
+      if (options.thetas === undefined) return o.firstRound;
+      const bar = createProgress({ total: options.n ?? 0, label: 'simulating (truncated prior)', quiet: o.quiet });
+      try {
+        return await simulateDataset({ ...options, onProgress: (done) => bar.update(done) });
+      } finally {
+        bar.stop();
+      }
+    },
+    train: (data, { round, seed }) => {
+      // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
+      const trained = trainRickerWithProgress(o, data, T, round === 1 ? o.seed + 1 : seed, `round ${round}/${o.rounds}: training on ${data.n}`);
+      histories = trained.histories;
+      return { posterior: trained.posterior, history: trained.histories };
+    },
+    onRoundStart: (round, n) => log(`round ${round}/${o.rounds}: ${n} simulations from ${round === 1 ? 'the prior' : 'the prior truncated to the HPD region of the posterior'}`),
+    onRoundEnd: (r) =>
+      log(
+        `round ${r.round}/${o.rounds}: ${r.kept} kept, ${r.trainingRows} training rows` +
+          (r.threshold === null ? '' : `, acceptance ${r.acceptanceRate.toFixed(4)} of ${r.proposed} prior proposals`) +
+          `; ${r.seconds.total.toFixed(1)} s`,
+      ),
+  });
+  const ms = (v: number) => Math.round(v * 1000) / 1000;
+  const perRound = result.rounds.map(({ history: _history, seconds, ...r }) => ({
+    ...r,
+    seconds: { truncation: ms(seconds.truncation), simulate: ms(seconds.simulate), train: ms(seconds.train), total: ms(seconds.total) },
+  }));
+  return {
+    posterior: result.posterior,
+    histories,
+    summary: {
+      rounds: o.rounds,
+      simulationsPerLaterRound: o.roundSimulations,
+      totalSimulations: perRound.reduce((s, r) => s + r.simulations, 0),
+      validFor: 'this observation only: later rounds simulate near it, so the posterior is biased for other observations (and is not amortized)',
+      perRound,
+    },
+  };
+}
