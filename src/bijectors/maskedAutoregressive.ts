@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Bijector, sumLogDet, type BijectorOutput } from './bijector.js';
 import { MADE } from '../nn/made.js';
+import { gradientRecording } from '../nn/customOp.js';
 import type { Activation } from '../nn/activation.js';
 import { monotonicFromConfig, type MonotonicTransform } from './monotonic/monotonic.js';
 import { AffineTransform } from './monotonic/affine.js';
@@ -102,11 +103,6 @@ export class MaskedAutoregressive extends Bijector {
   override toConfig(): ModuleConfig {
     return this.config;
   }
-}
-
-/** Whether a gradient tape is recording (inside tf.grad, tf.variableGrads, ...). */
-function gradientRecording(): boolean {
-  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
 }
 
 registerModule('MaskedAutoregressive', (c) =>

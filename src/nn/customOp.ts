@@ -49,3 +49,8 @@ export function customOp<T extends tf.Tensor | tf.Tensor[]>(
     },
   }) as T;
 }
+
+/** Whether a gradient tape is recording (inside tf.grad, tf.variableGrads, ...). */
+export function gradientRecording(): boolean {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+}
