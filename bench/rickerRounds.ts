@@ -1,6 +1,7 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 20000]
- *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--ensemble K] [--pmmh-iterations 8000] [--quick]
+ *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--ensemble K] [--pmmh-iterations 8000]
+ *   [--scratch (retrain each round from a new initialisation)] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
  * single Ricker observations at theta* = (3.8, 0.3, 10): for each observation, rounds 1..R of TSNPE
@@ -33,6 +34,8 @@ import { trainRickerNPE } from '../simulators/ricker/npe.js';
 import { simulateDataset } from '../src/node/simulateDataset.js';
 import { truncatedSequentialNPE } from '../src/sbi/npe/truncatedSequential.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
+import type { NeuralPosterior } from '../src/sbi/npe/types.js';
+import type { Module } from '../src/module.js';
 import { rickerObservation, rickerReferenceDraws, rickerReferencePosterior } from './pmmhRicker.js';
 
 const args = process.argv.slice(2);
@@ -51,6 +54,8 @@ const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricke
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
 const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : undefined;
 const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
+// Later rounds continue training the previous round's posterior (the default) or start anew.
+const scratch = args.includes('--scratch');
 const T = 50;
 const DRAWS = 2000;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,13 +76,13 @@ function reference(k: number): { observed: number[]; draws: Float64Array; source
 
 await ready({ quiet: true });
 console.log(`TSNPE vs amortized NPE on the Ricker model: ${K} observations at theta*, ${R} rounds, ${N} simulations in round 1 and ${perRound} in each later round; ` +
-  `max epochs ${maxEpochs ?? 'default'}, ensemble ${ensemble ?? 'default'}`);
+  `max epochs ${maxEpochs ?? 'default'}, ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'}`);
 const table: { obs: number; round: number; c2st: number; seconds: number; acceptance: number }[] = [];
 for (let k = 1; k <= K; k++) {
   const ref = reference(k);
   console.log(`observation ${k}: reference ${ref.source}`);
   let elapsed = 0; // seconds of the method so far (the C2ST after each round is not part of it)
-  const result = await truncatedSequentialNPE({
+  const result = await truncatedSequentialNPE<NeuralPosterior & Module>({
     simulator: { module: new URL('../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T } },
     prior: rickerPrior(),
     observation: ref.observed,
@@ -86,7 +91,8 @@ for (let k = 1; k <= K; k++) {
     simulationsPerRound: perRound,
     simulate: simulateDataset,
     seed: 100 + k,
-    train: (data, { seed }) => trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs, ensemble }),
+    retrainFromScratch: scratch,
+    train: (data, { seed, previous }) => trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs, ensemble, continueFrom: previous ?? undefined }),
     onRoundEnd: (report, posterior) => {
       elapsed += report.seconds.total;
       const seconds = elapsed;

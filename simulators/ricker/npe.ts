@@ -12,6 +12,7 @@ import type { Embedding } from '../../src/nn/embedding.js';
 import { toRandom, type SeedLike } from '../../src/random.js';
 import { trainNPE, type NPEOptions, type NPEResult } from '../../src/sbi/npe/trainNPE.js';
 import { PosteriorEnsemble } from '../../src/sbi/npe/ensemble.js';
+import { NPEPosterior } from '../../src/sbi/npe/posterior.js';
 import type { NeuralPosterior } from '../../src/sbi/npe/types.js';
 import type { FitResult } from '../../src/train/fit.js';
 import { assertPositiveInt } from '../../src/validation.js';
@@ -42,7 +43,7 @@ export function rickerEmbedding(mode: RickerFeatureMode, summaryWidth: number, r
   return new BlockEmbedding([summaryNet(), windows]);
 }
 
-export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'bounds' | 'embedding' | 'features'> {
+export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'bounds' | 'embedding' | 'features' | 'continueFrom'> {
   thetas: Float64Array;
   /** Options of the sliding-window embedding (mode 'windows'; default {@link RICKER_WINDOW_DEFAULTS}). */
   windowEmbedding?: RickerWindowOptions;
@@ -56,6 +57,12 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
    * `NPEPosterior`.
    */
   ensemble?: number;
+  /**
+   * Continue training this posterior (one returned by `trainRickerNPE`; every member of an
+   * ensemble) instead of new ones: its features, standardisations and networks are kept.
+   * `features`, `ensemble` and `windowEmbedding` are then taken from it.
+   */
+  continueFrom?: NeuralPosterior & Module;
 }
 
 /**
@@ -95,12 +102,13 @@ export type RickerNPEResult = { posterior: NeuralPosterior & Module; history: Fi
 
 /** Train the Ricker posterior q(log r, sigma, phi | series) (defaults: {@link RICKER_NPE_DEFAULTS}). */
 export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
+  const previous = options.continueFrom ? continuedMembers(options.continueFrom) : null;
   const mode = options.features ?? RICKER_NPE_DEFAULTS.features;
-  const members = options.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
+  const members = previous ? previous.length : (options.ensemble ?? RICKER_NPE_DEFAULTS.ensemble);
   assertPositiveInt('trainRickerNPE', 'ensemble', members);
   const widths = rickerFeatureWidths(mode, options.T);
   const random = toRandom(options.seed);
-  const { ensemble: _ensemble, windowEmbedding, ...rest } = stripUndefined(options);
+  const { ensemble: _ensemble, windowEmbedding, continueFrom: _continueFrom, features: _features, ...rest } = stripUndefined(options);
   const maxEpochs = options.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs;
   const schedule = options.schedule ?? cosineSchedule(maxEpochs, RICKER_NPE_DEFAULTS.cosineFloor);
   const results: NPEResult[] = [];
@@ -117,21 +125,32 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
           onEpochEnd: options.onEpochEnd ? (info) => options.onEpochEnd!({ ...info, epoch: k * info.maxEpochs + info.epoch, maxEpochs: members * info.maxEpochs }) : undefined,
           thetas: { values: options.thetas, width: RICKER_PARAM_NAMES.length },
           xs: { values: options.ys, width: options.T },
-          features: rickerFeatureModule(mode, options.T),
-          bounds: { low: RICKER_PRIOR_LOW, high: RICKER_PRIOR_HIGH },
-          embedding: rickerEmbedding(mode, widths.summaryWidth, widths.rawWidth, random.fork(), windowEmbedding),
+          ...(previous
+            ? { continueFrom: previous[k] }
+            : {
+                features: rickerFeatureModule(mode, options.T),
+                bounds: { low: RICKER_PRIOR_LOW, high: RICKER_PRIOR_HIGH },
+                embedding: rickerEmbedding(mode, widths.summaryWidth, widths.rawWidth, random.fork(), windowEmbedding),
+              }),
           parameterNames: [...RICKER_PARAM_NAMES],
           seed: random.fork(),
         }),
       );
     }
   } catch (error) {
-    results.forEach((r) => r.posterior.dispose());
+    if (!previous) results.forEach((r) => r.posterior.dispose());
     throw error;
   }
   const histories = results.map((r) => r.history);
-  const posterior = members === 1 ? results[0].posterior : new PosteriorEnsemble(results.map((r) => r.posterior));
+  const posterior = options.continueFrom ?? (members === 1 ? results[0].posterior : new PosteriorEnsemble(results.map((r) => r.posterior)));
   return { posterior, history: histories[0], histories, features: mode };
+}
+
+/** The NPE posteriors inside a posterior that `trainRickerNPE` returned (one, or an ensemble's members). */
+function continuedMembers(posterior: NeuralPosterior & Module): NPEPosterior[] {
+  const members = posterior instanceof PosteriorEnsemble ? posterior.members : [posterior];
+  if (!members.every((m) => m instanceof NPEPosterior)) throw new Error('trainRickerNPE: continueFrom must be a posterior returned by trainRickerNPE (an NPEPosterior or an ensemble of them)');
+  return members as NPEPosterior[];
 }
 
 function stripUndefined<T extends object>(o: T): T {

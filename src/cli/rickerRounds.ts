@@ -3,7 +3,7 @@
  * (src/sbi/npe/truncatedSequential.ts) with the Ricker trainer. Round 1 is exactly the amortized
  * posterior of `--rounds 1` (the same prior simulations and training seed); each later round
  * simulates from the prior truncated to the current posterior's highest-density region for the
- * observation and retrains on all simulations so far. The result is valid for this observation
+ * observation and continues training the posterior on all simulations so far. The result is valid for this observation
  * only.
  */
 import { rickerPrior } from '../../simulators/ricker/ricker.js';
@@ -42,7 +42,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   let histories: FitResult[] = [];
-  const result = await truncatedSequentialNPE({
+  const result = await truncatedSequentialNPE<NeuralPosterior & Module>({
     simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T } },
     prior: rickerPrior(),
     observation: o.observation,
@@ -60,9 +60,10 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
         bar.stop();
       }
     },
-    train: (data, { round, seed }) => {
-      // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
-      const trained = trainRickerWithProgress(o, data, T, round === 1 ? o.seed + 1 : seed, `round ${round}/${o.rounds}: training on ${data.n}`);
+    train: (data, { round, seed, previous }) => {
+      // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1. Later
+      // rounds continue training it (TSNPE's default, as sbi).
+      const trained = trainRickerWithProgress(o, data, T, round === 1 ? o.seed + 1 : seed, `round ${round}/${o.rounds}: training on ${data.n}`, previous ?? undefined);
       histories = trained.histories;
       return { posterior: trained.posterior, history: trained.histories };
     },

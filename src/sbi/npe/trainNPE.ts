@@ -12,7 +12,7 @@ import { fit, type FitOptions, type FitResult } from '../../train/fit.js';
 import { readRowsOrFlat, selectRows, type CheckedRows, type Rows, type RowsInput } from '../../rows.js';
 import type { PriorBounds } from '../simulation/prior.js';
 import type { FeatureModule } from '../features/featureModule.js';
-import { toRandom, type SeedLike } from '../../random.js';
+import { toRandom, type Random, type SeedLike } from '../../random.js';
 import { NPEPosterior } from './posterior.js';
 
 /** The rows of `simulateDataset`'s result that NPE trains on. */
@@ -51,6 +51,14 @@ export interface NPEOptions extends FitOptions {
   embedding?: Embedding | null;
   parameterNames?: string[];
   seed?: SeedLike;
+  /**
+   * Continue training this posterior instead of building a new one (sbi's default in sequential
+   * rounds, `retrain_from_scratch=False`): its feature module, x standardisation, theta
+   * standardisation, embedding and flow are kept as they are (fitted on the data it was first
+   * trained on) and trained further; `features`, `embedding`, `density`, `flow` and `bounds` are
+   * then taken from it. The returned posterior is this object.
+   */
+  continueFrom?: NPEPosterior;
 }
 
 export interface NPEResult {
@@ -93,14 +101,18 @@ export function trainNPE(options: NPEOptions): NPEResult {
   if (rawX.rows !== theta.rows) {
     throw new Error(`${where}: thetas and xs must have the same number of rows; received ${theta.rows} and ${rawX.rows}`);
   }
-  const features = options.features ?? null;
+  const previous = options.continueFrom ?? null;
+  const features = previous ? previous.features : (options.features ?? null);
   if (features && features.inputDim !== rawX.width) {
     throw new Error(`${where}: the feature module takes observations of width ${features.inputDim} but xs have width ${rawX.width}`);
   }
   const x = features ? features.transform(rawX) : rawX;
   const thetaValues = Float32Array.from(theta.values);
   const xValues = Float32Array.from(x.values);
-  const bounds = options.bounds ?? null;
+  const bounds = previous ? previous.bounds : (options.bounds ?? null);
+  if (previous && (previous.thetaDim !== theta.width || previous.xDim !== rawX.width)) {
+    throw new Error(`${where}: continueFrom takes thetas of width ${previous.thetaDim} and xs of width ${previous.xDim}; received ${theta.width} and ${rawX.width}`);
+  }
   if (bounds) moveInsideBounds(where, theta.values, thetaValues, theta.width, bounds);
 
   // Drop non-finite rows once, then split so that statistics come from the training rows only.
@@ -118,24 +130,8 @@ export function trainNPE(options: NPEOptions): NPEResult {
   const valRows = pick(order.subarray(0, nVal));
   const thetaTrain = selectRows(thetaValues, theta.width, trainRows);
   const xTrain = selectRows(xValues, x.width, trainRows);
-  const xStandardizer = Standardize.fit(xTrain, x.width);
-  // Standardisation of theta in the unconstrained space: u = Box^{-1}(theta).
-  const u = bounds ? unconstrain(thetaTrain, theta.width, bounds) : thetaTrain;
-  const uStats = Standardize.statistics(u, theta.width);
-
-  const embedding = options.embedding ?? null;
-  if (embedding && embeddingDims(embedding).inputDim !== x.width) {
-    throw new Error(`${where}: the embedding takes inputs of width ${embeddingDims(embedding).inputDim} but the ${features ? 'features have' : 'xs have'} width ${x.width}`);
-  }
-  const contextDim = embedding ? embeddingDims(embedding).outputDim : x.width;
-  const flowOptions = { ...options.flow, dim: theta.width, contextDim, seed: random.fork() };
-  const learned = (options.density ?? 'nsf') === 'maf' ? maf(flowOptions) : nsf(flowOptions);
-  const fixed = [
-    new ElementwiseAffine({ dim: theta.width, shift: uStats.mean, scale: uStats.std.map((s) => (s > 1e-12 ? s : 1)), trainable: false }),
-    ...(bounds ? [new Box({ low: [...bounds.low], high: [...bounds.high] })] : []),
-  ];
-  const flow = new Flow(new StandardNormal(theta.width), new Chain([learned.bijector, ...fixed]));
-  const posterior = new NPEPosterior({ features, xStandardizer, embedding, flow, parameterNames: options.parameterNames, bounds });
+  const posterior = previous ?? buildPosterior(options, { thetaTrain, xTrain, thetaWidth: theta.width, xWidth: x.width, features, bounds, random, where });
+  const { xStandardizer } = posterior;
 
   // Training data: x z-scored on the host in float32 (the same roundings as the standardizer's
   // tensor ops), theta in original units; `fit` uploads each split once.
@@ -161,9 +157,37 @@ export function trainNPE(options: NPEOptions): NPEResult {
     posterior.eval();
     return { posterior, history: { ...history, droppedRows: dropped } };
   } catch (error) {
-    posterior.dispose();
+    if (!previous) posterior.dispose();
     throw error;
   }
+}
+
+/** A new posterior: x and theta standardisations fitted on the training rows, the embedding, a new flow. */
+function buildPosterior(
+  options: NPEOptions,
+  d: { thetaTrain: Float32Array; xTrain: Float32Array; thetaWidth: number; xWidth: number; features: FeatureModule | null; bounds: PriorBounds | null; random: Random; where: string },
+): NPEPosterior {
+  const { thetaTrain, xTrain, features, bounds, random, where } = d;
+  const theta = { width: d.thetaWidth };
+  const x = { width: d.xWidth };
+  const xStandardizer = Standardize.fit(xTrain, x.width);
+  // Standardisation of theta in the unconstrained space: u = Box^{-1}(theta).
+  const u = bounds ? unconstrain(thetaTrain, theta.width, bounds) : thetaTrain;
+  const uStats = Standardize.statistics(u, theta.width);
+
+  const embedding = options.embedding ?? null;
+  if (embedding && embeddingDims(embedding).inputDim !== x.width) {
+    throw new Error(`${where}: the embedding takes inputs of width ${embeddingDims(embedding).inputDim} but the ${features ? 'features have' : 'xs have'} width ${x.width}`);
+  }
+  const contextDim = embedding ? embeddingDims(embedding).outputDim : x.width;
+  const flowOptions = { ...options.flow, dim: theta.width, contextDim, seed: random.fork() };
+  const learned = (options.density ?? 'nsf') === 'maf' ? maf(flowOptions) : nsf(flowOptions);
+  const fixed = [
+    new ElementwiseAffine({ dim: theta.width, shift: uStats.mean, scale: uStats.std.map((s) => (s > 1e-12 ? s : 1)), trainable: false }),
+    ...(bounds ? [new Box({ low: [...bounds.low], high: [...bounds.high] })] : []),
+  ];
+  const flow = new Flow(new StandardNormal(theta.width), new Chain([learned.bijector, ...fixed]));
+  return new NPEPosterior({ features, xStandardizer, embedding, flow, parameterNames: options.parameterNames, bounds });
 }
 
 function isFiniteRow(values: Float32Array, width: number, row: number): boolean {

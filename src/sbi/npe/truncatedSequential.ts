@@ -31,15 +31,20 @@ export interface RoundData {
 }
 
 /** What the trainer is told about the round it trains. */
-export interface RoundContext {
+export interface RoundContext<P extends RoundPosterior = RoundPosterior> {
   /** 1-based round number. */
   round: number;
   /** A seed for this round's training (derived from the run's seed). */
   seed: number;
+  /**
+   * The previous round's posterior to continue training (null in round 1, and in every round with
+   * `retrainFromScratch`). A trainer that returns this object keeps it; any other is disposed.
+   */
+  previous: P | null;
 }
 
 /** Trains a posterior on the union of all rounds' simulations (with the plain NPE loss). */
-export type RoundTrainer<P extends RoundPosterior = RoundPosterior> = (data: RoundData, context: RoundContext) => { posterior: P; history?: FitResult | FitResult[] };
+export type RoundTrainer<P extends RoundPosterior = RoundPosterior> = (data: RoundData, context: RoundContext<P>) => { posterior: P; history?: FitResult | FitResult[] };
 
 /** One round's figures. */
 export interface RoundReport {
@@ -75,9 +80,15 @@ export interface TruncatedSequentialOptions<P extends RoundPosterior = RoundPost
   simulationsPerRound?: number;
   /**
    * Trains a round's posterior on the union of the simulations so far. Default: `trainNPE` with
-   * `npe` and the prior's bounds (retrained from scratch each round).
+   * `npe` and the prior's bounds, continuing the previous round's posterior (`continueFrom`)
+   * unless `retrainFromScratch`.
    */
   train?: RoundTrainer<P>;
+  /**
+   * Train every round's posterior from a new initialisation (sbi's `retrain_from_scratch=True`)
+   * instead of continuing the previous round's network and standardisations (default false, as sbi).
+   */
+  retrainFromScratch?: boolean;
   /** Options of the default trainer (ignored with `train`). */
   npe?: Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'seed'>;
   /** HPD region: the mass left outside (default 1e-4) and posterior draws that estimate it (default 10 000). */
@@ -125,9 +136,9 @@ export interface TruncatedSequentialResult<P extends RoundPosterior = RoundPoste
  * the mixture of proposals is proportional to the prior and the NPE estimate trained on the union
  * converges to the true posterior at x_o, without the proposal correction of SNPE-A/C (the paper,
  * section 3). The estimate for other observations is biased: the final posterior is valid for x_o
- * only. Unlike sbi, whose default continues training the previous network, each round here trains
- * a new posterior from scratch on the union (sbi's `retrain_from_scratch=True`, which the paper
- * also allows): `trainNPE` fits its standardisations to the data it is given.
+ * only. As in sbi, each round continues training the previous round's network on the union (its
+ * standardisations stay those of round 1); `retrainFromScratch` trains a new posterior each round
+ * instead (sbi's `retrain_from_scratch=True`, which the paper also allows).
  * Seeded: the same seed gives the same rounds (simulations, thresholds, proposals, training).
  * Intermediate posteriors are disposed; the caller disposes the returned one.
  */
@@ -181,9 +192,13 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
       const t2 = performance.now();
       const data = { thetas: concat(thetaParts), xs: concat(xParts), n: 0, thetaDim: sim.thetaDim, outputDim: sim.outputDim };
       data.n = data.thetas.length / data.thetaDim;
-      posterior?.dispose();
-      posterior = null;
-      const trained = train(data, { round, seed: seeds.train });
+      const previous = options.retrainFromScratch ? null : posterior;
+      if (!previous) {
+        posterior?.dispose();
+        posterior = null;
+      }
+      const trained = train(data, { round, seed: seeds.train, previous });
+      if (posterior && trained.posterior !== posterior) posterior.dispose();
       posterior = trained.posterior;
       const t3 = performance.now();
       const report: RoundReport = {
@@ -211,8 +226,8 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
 }
 
 function defaultTrainer(prior: Prior, npe: TruncatedSequentialOptions['npe']): RoundTrainer<NPEPosterior> {
-  return (data, { seed }) => {
-    const { posterior, history } = trainNPE({ bounds: prior.bounds ?? null, ...npe, simulations: data, seed });
+  return (data, { seed, previous }) => {
+    const { posterior, history } = trainNPE({ bounds: prior.bounds ?? null, ...npe, simulations: data, seed, continueFrom: previous ?? undefined });
     return { posterior, history };
   };
 }
