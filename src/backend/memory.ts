@@ -37,3 +37,11 @@ export function memoryView(t: tf.Tensor): Float32Array | null {
   }
   return null;
 }
+
+/**
+ * The tensor's float32 values: a view of its memory where the backend allows it (read only, use
+ * at once: see {@link memoryView}), else a copy (`dataSync`).
+ */
+export function readValues(t: tf.Tensor): Float32Array {
+  return memoryView(t) ?? (t.dataSync() as Float32Array);
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WindowMlpKernel, type WindowMlpShape } from '../backend/windowMlpKernel.js';
 import { customOp, gradientRecording } from './customOp.js';
+import { readValues } from '../backend/memory.js';
 import type { Dense } from './dense.js';
 import type { WindowPooling } from './poolWindows.js';
 
@@ -51,21 +52,22 @@ export function fusedWindowPool(x: tf.Tensor2D, layers: Dense[], series: WindowS
   };
   const weights = layers.map((l) => l.kernel);
   const biases = layers.map((l) => l.bias);
-  const read = (ts: tf.Tensor[]) => ts.map((t) => t.dataSync() as Float32Array);
+  // Views of tensor memory where the backend allows (the kernel copies them in before any tensor is made).
+  const read = (ts: tf.Tensor[]) => ts.map(readValues);
   const retain = gradientRecording();
   let call = 0;
   return customOp<tf.Tensor2D[]>(
     [x, ...weights, ...biases],
     (save) => {
-      const result = kernel.forward(x.dataSync() as Float32Array, shape, { weights: read(weights), biases: read(biases) }, retain);
+      const result = kernel.forward(readValues(x), shape, { weights: read(weights), biases: read(biases) }, retain);
       call = result.call;
       if (retain) save([x, ...weights, ...biases]);
       return [result.mean, result.max].filter((p) => p !== undefined).map((p) => tf.tensor2d(p!, [shape.batch, width]));
     },
     (dys, saved) => {
       const [dMean, dMax] = shape.mean && shape.max ? dys : shape.mean ? [dys[0], undefined] : [undefined, dys[0]];
-      const grads = kernel.backward(call, dMean?.dataSync() as Float32Array | undefined, dMax?.dataSync() as Float32Array | undefined, shape, () => ({
-        x: saved[0].dataSync() as Float32Array,
+      const grads = kernel.backward(call, dMean && readValues(dMean), dMax && readValues(dMax), shape, () => ({
+        x: readValues(saved[0]),
         params: { weights: read(saved.slice(1, 1 + layers.length)), biases: read(saved.slice(1 + layers.length)) },
       }));
       return [

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Module } from '../module.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { withoutValidation } from '../validation.js';
+import { hasDirectMemory, memoryView } from '../backend/memory.js';
+import { selectRows } from '../rows.js';
 import { TensorDataset, disposeSplit, type ColumnInput, type DatasetSplit } from './dataset.js';
 import { TrainingLoop, type LoopOptions, type TrainHistory } from './loop.js';
 
@@ -124,8 +126,18 @@ export function minibatchStarts(rows: number, batchSize: number): number[] {
   return starts;
 }
 
-/** The given rows of every column (gathered on the backend; data needs no gradient). */
+/**
+ * The given rows of every column (data needs no gradient). Where tensor memory is readable
+ * (wasm, cpu) the rows are copied on the host, which on wasm took about 0.2 ms against about
+ * 4 ms for the `gather` kernel on a Ricker minibatch ([512, 168] of 180 000 rows); elsewhere
+ * they are gathered on the backend.
+ */
 export function takeRows(split: DatasetSplit, rows: Int32Array): tf.Tensor2D[] {
+  if (hasDirectMemory() && split.columns.every((c) => memoryView(c) !== null)) {
+    // Every copy first: creating a tensor may grow the wasm heap and invalidate the views.
+    const copies = split.columns.map((c) => selectRows(memoryView(c)!, c.shape[1], rows));
+    return copies.map((values, k) => tf.tensor2d(values, [rows.length, split.columns[k].shape[1]]));
+  }
   return tf.tidy(() => {
     const idx = tf.tensor1d(rows, 'int32');
     return split.columns.map((c) => tf.gather(c, idx) as tf.Tensor2D);

@@ -16,13 +16,9 @@
  * (u (g - sum(g u))) and the bounded derivative map (`knotDerivative`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { memoryView } from '../../backend/memory.js';
+import { readValues } from '../../backend/memory.js';
 import { knotDerivative, logDerivativeBound, minBinFraction, type KernelResult, type SplineSpec } from './rqSplineSpec.js';
 
-/** The tensor's values, without a copy where the backend allows it (read only, use at once). */
-function read(t: tf.Tensor): ArrayLike<number> {
-  return memoryView(t) ?? (t.dataSync() as Float32Array);
-}
 
 /** Per-element state of one call, kept from the forward pass for the backward pass. */
 class Splines {
@@ -208,8 +204,8 @@ export function jsForward(x: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec,
   const [B, D] = x.shape;
   const P = params.shape[1];
   const st = new Splines(spec, B, P, D);
-  const xs = read(x);
-  const ps = read(params);
+  const xs = readValues(x);
+  const ps = readValues(params);
   const out = new Float32Array(2 * st.N);
   // Columns other than onlyDim pass through: y = x, log-derivative 0, gradient identity.
   const skip = (n: number): boolean => onlyDim !== undefined && n % D !== onlyDim;
@@ -228,7 +224,7 @@ export function jsForward(x: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec,
   return {
     value: tf.tensor3d(out, [2, B, D]),
     gradFunc: (dy) => {
-      const g = read(dy);
+      const g = readValues(dy);
       const gx = new Float32Array(st.N);
       const gp = new Float32Array(B * P * D);
       for (let n = 0; n < st.N; n++) gx[n] = skip(n) ? g[n] : st.backward(n, g[n], g[st.N + n], gp);
@@ -242,8 +238,8 @@ export function jsInverse(y: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec)
   const [B, D] = y.shape;
   const P = params.shape[1];
   const st = new Splines(spec, B, P, D);
-  const ys = read(y);
-  const ps = read(params);
+  const ys = readValues(y);
+  const ps = readValues(params);
   const out = new Float32Array(2 * st.N);
   for (let n = 0; n < st.N; n++) {
     st.softmax(ps, n);
@@ -268,7 +264,7 @@ export function jsInverse(y: tf.Tensor2D, params: tf.Tensor3D, spec: SplineSpec)
   return {
     value: tf.tensor3d(out, [2, B, D]),
     gradFunc: (dOut) => {
-      const g = read(dOut);
+      const g = readValues(dOut);
       const gy = new Float32Array(st.N);
       const gp = new Float32Array(B * P * D);
       for (let n = 0; n < st.N; n++) {
