@@ -1,7 +1,7 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 20000]
  *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--ensemble K] [--pmmh-iterations 8000]
- *   [--scratch (retrain each round from a new initialisation)] [--quick]
+ *   [--continue (continue training the previous round's posterior)] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
  * single Ricker observations at theta* = (3.8, 0.3, 10): for each observation, rounds 1..R of TSNPE
@@ -54,8 +54,9 @@ const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricke
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
 const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : undefined;
 const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
-// Later rounds continue training the previous round's posterior (the default) or start anew.
-const scratch = args.includes('--scratch');
+// Later rounds train a new posterior, as `npm run ricker -- --rounds` does, or continue the
+// previous round's (--continue; the library's default, as sbi).
+const scratch = !args.includes('--continue');
 const T = 50;
 const DRAWS = 2000;
 const here = path.dirname(fileURLToPath(import.meta.url));

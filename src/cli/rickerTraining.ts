@@ -19,7 +19,7 @@ export interface RickerTrainingFlags {
 }
 
 /** `trainRickerNPE` on simulated (theta, series) pairs, showing `label` on the progress bar. */
-export function trainRickerWithProgress(o: RickerTrainingFlags, data: { thetas: Float64Array; xs: Float64Array }, T: number, seed: number, label: string, continueFrom?: RickerNPEResult['posterior']): RickerNPEResult {
+export function trainRickerWithProgress(o: RickerTrainingFlags, data: { thetas: Float64Array; xs: Float64Array }, T: number, seed: number, label: string): RickerNPEResult {
   const progress = epochProgress({ maxEpochs: o.ensemble * (o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs), label, quiet: o.quiet });
   try {
     return trainRickerNPE({
@@ -34,7 +34,6 @@ export function trainRickerWithProgress(o: RickerTrainingFlags, data: { thetas: 
       batchSize: o.batchSize,
       learningRate: o.learningRate,
       onEpochEnd: progress.onEpochEnd,
-      continueFrom,
     });
   } finally {
     progress.stop();
