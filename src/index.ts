@@ -62,6 +62,7 @@ export * from './nn/embedding.js';
 export * from './nn/conv1dEmbedding.js';
 export * from './nn/slidingWindowEmbedding.js';
 export * from './nn/poolWindows.js';
+export { setFusedWindowKernel, fusedWindowPoolApplies } from './nn/fusedWindowPool.js';
 
 export * from './flows/flow.js';
 export * from './flows/builders.js';
