@@ -94,7 +94,7 @@ export function posteriorRankCounts(
       }
       if (!options.density) return { draws: s.dataSync(), logProbDraws: undefined, logProbTrue: undefined };
       const flat = tf.reshape(s, [c * L, d]) as tf.Tensor2D;
-      const lpDraws = posterior.logProb(flat, repeatRows(xc, L));
+      const lpDraws = posterior.logProb(flat, posterior.groupedLogProb ? xc : repeatRows(xc, L));
       const lpTrue = posterior.logProb(rowsTensor(theta, start, c), xc);
       if (lpDraws.size !== c * L || lpTrue.size !== c) {
         throw new Error(`${where}: posterior.logProb must return one value per row; received ${lpDraws.size} for ${c * L} rows and ${lpTrue.size} for ${c}`);

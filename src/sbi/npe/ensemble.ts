@@ -73,7 +73,12 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
     });
   }
 
-  /** log q(theta | x) of the mixture: [m]; xo has one row per theta row or a single row. */
+  /** logProb takes grouped observations (see `AmortizedPosterior`) when every member does. */
+  get groupedLogProb(): boolean {
+    return this.members.every((m) => m.groupedLogProb === true);
+  }
+
+  /** log q(theta | x) of the mixture: [m]; xo as for `NPEPosterior.logProb` (one row per theta row, one row, or groups). */
   logProb(thetaInput: ParametersInput, xoInput: ObservationsInput): tf.Tensor1D {
     return withTensor2D('PosteriorEnsemble.logProb', 'theta', thetaInput, this.thetaDim, (theta) =>
       withTensor2D('PosteriorEnsemble.logProb', 'xo', xoInput, this.xDim, (xo) =>
@@ -96,7 +101,7 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
     return withTensor2D('PosteriorEnsemble.map', 'xo', xoInput, this.xDim, (xo) => tf.tidy(() => {
       const b = xo.shape[0];
       const flat = tf.reshape(this.sample(xo, candidates, options.seed), [b * candidates, this.thetaDim]) as tf.Tensor2D;
-      const lp = tf.reshape(this.logProb(flat, repeatRows(xo, candidates)), [b, candidates]);
+      const lp = tf.reshape(this.logProb(flat, this.groupedLogProb ? xo : repeatRows(xo, candidates)), [b, candidates]);
       const best = tf.argMax(lp, 1).dataSync();
       return tf.gather(flat, Array.from(best, (k, i) => i * candidates + k)) as tf.Tensor2D;
     }));

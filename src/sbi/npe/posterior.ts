@@ -88,9 +88,14 @@ export class NPEPosterior extends Module implements NeuralPosterior {
     });
   }
 
+  /** logProb takes grouped observations (see `AmortizedPosterior`). */
+  readonly groupedLogProb = true;
+
   /**
-   * log q(theta | x) in the original units of theta; xo has one row per theta row or a single
-   * row. Parameters outside the prior box have density 0: their log density is -Infinity.
+   * log q(theta | x) in the original units of theta; xo has one row per theta row, a single row,
+   * or b rows for b groups of consecutive theta rows (`AmortizedPosterior.groupedLogProb`: the
+   * context of each observation is computed once). Parameters outside the prior box have
+   * density 0: their log density is -Infinity.
    */
   logProb(thetaInput: ParametersInput, xoInput: ObservationsInput): tf.Tensor1D {
     const where = 'NPEPosterior.logProb';
@@ -103,13 +108,16 @@ export class NPEPosterior extends Module implements NeuralPosterior {
     const where = 'NPEPosterior.logProb';
     assertMatrix(where, 'theta', theta, this.thetaDim);
     assertMatrix(where, 'xo', xo, this.xDim);
-    if (xo.shape[0] !== 1 && xo.shape[0] !== theta.shape[0]) {
-      throw new Error(`${where}: xo must have 1 or ${theta.shape[0]} rows (one per theta row); received ${xo.shape[0]}`);
+    const [m, b] = [theta.shape[0], xo.shape[0]];
+    if (!(b >= 1 && m % b === 0) && !(m === 0 && b === 0)) {
+      throw new Error(`${where}: xo must have 1 row, one per theta row (${m}), or a number of rows that divides ${m} (groups of consecutive theta rows); received ${b}`);
     }
     assertFinite(where, 'xo', xo);
     assertFinite(where, 'theta', theta);
+    // One context per observation, repeated over its group of theta rows.
+    const context = () => (b === 1 || b === m ? this.context(xo) : repeatRows(this.context(xo), m / b));
     const bounds = this.bounds;
-    if (!bounds) return tf.tidy(() => this.flow.logProb(theta, this.context(xo)));
+    if (!bounds) return tf.tidy(() => this.flow.logProb(theta, context()));
     return tf.tidy(() => {
       // Outside (or on) the box: evaluate at a point inside, then replace by -Infinity.
       const low = tf.tensor1d([...bounds.low]);
@@ -117,7 +125,7 @@ export class NPEPosterior extends Module implements NeuralPosterior {
       const inside = tf.all(tf.logicalAnd(tf.greater(theta, low), tf.less(theta, high)), 1);
       const mid = tf.div(tf.add(low, high), 2);
       const safe = tf.where(tf.expandDims(inside, 1), theta, tf.mul(tf.onesLike(theta), mid)) as tf.Tensor2D;
-      const lp = this.flow.logProb(safe, this.context(xo));
+      const lp = this.flow.logProb(safe, context());
       return tf.where(inside, lp, tf.fill(lp.shape, -Infinity)) as tf.Tensor1D;
     });
   }

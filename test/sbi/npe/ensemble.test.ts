@@ -24,6 +24,27 @@ const member = (seed: number) =>
   trainNPE({ ...data(600, 1), bounds, seed, density: 'maf', flow: { hidden: [16], transforms: 2 }, maxEpochs: 3 }).posterior;
 
 describe('PosteriorEnsemble', () => {
+  test('grouped observations: logProb(theta [b L], xo [b]) equals logProb with every observation repeated L times; bad row counts are errors', () => {
+    const before = tf.memory().numTensors;
+    const single = member(4);
+    const ensemble = new PosteriorEnsemble([member(5), member(6)]);
+    tf.tidy(() => {
+      const xo = tf.tensor2d([[0.3, -0.5], [1.5, 1.0], [-1, 0.2]]);
+      const theta = tf.reshape(single.sample(xo, 4, 3), [12, 2]) as tf.Tensor2D;
+      const repeated = tf.reshape(tf.tile(tf.reshape(xo, [3, 1, 2]), [1, 4, 1]), [12, 2]) as tf.Tensor2D;
+      for (const posterior of [single, ensemble]) {
+        expect(posterior.groupedLogProb).toBe(true);
+        const grouped = Array.from(posterior.logProb(theta, xo).dataSync());
+        const plain = Array.from(posterior.logProb(theta, repeated).dataSync());
+        grouped.forEach((v, i) => expect(v).toBeCloseTo(plain[i], 5));
+      }
+      expect(() => single.logProb(theta, tf.zeros([5, 2]))).toThrow(/xo must have 1 row, one per theta row \(12\), or a number of rows that divides 12.*received 5/);
+    });
+    single.dispose();
+    ensemble.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('log density is the log of the mean member density; samples come from both members, inside the bounds', () => {
     const before = tf.memory().numTensors;
     const ensemble = new PosteriorEnsemble([member(2), member(3)]);
