@@ -80,7 +80,7 @@ describe('neural posterior estimation', () => {
     const means = posterior.mean(xo, 20, 13);
     expect(means.shape).toEqual([50, 2]);
     expect(() => posterior.sample(tf.zeros([2, 3]) as tf.Tensor2D, 5)).toThrow(/NPEPosterior.sample: xo must have shape \[batch, 2\]; received \[2, 3\]/);
-    expect(() => posterior.logProb(tf.zeros([4, 2]) as tf.Tensor2D, tf.zeros([3, 2]) as tf.Tensor2D)).toThrow(/xo must have 1 or 4 rows/);
+    expect(() => posterior.logProb(tf.zeros([4, 2]) as tf.Tensor2D, tf.zeros([3, 2]) as tf.Tensor2D)).toThrow(/xo must have 1 row, one per theta row \(4\), or a number of rows that divides 4.*received 3/);
     expect(() => trainNPE({ thetas: [[0, 0]], xs: [[0, 0], [1, 1]] })).toThrow(/same number of rows; received 1 and 2/);
     expect(() => trainNPE({ thetas: [[3, 0]], xs: [[0, 0]], bounds: { low: [-2, -2], high: [2, 2] } })).toThrow(/thetas column 0 must lie inside \(-2, 2\)/);
     // Regression: a theta exactly on a bound was accepted although the doc called it an error.
