@@ -62,8 +62,8 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     },
     // Each round trains a new posterior. Continuing the previous one (the library's default, as
     // sbi) restarts the defaults' high learning rate on a trained network: on evaluation
-    // observation theta-1 round 2 then scored C2ST 0.730 against 0.577 from scratch
-    // (`npm run bench:ricker-rounds -- --continue`).
+    // observation theta-1 round 2 then scored C2ST 0.730 against 0.672 from scratch with the same
+    // seeds (`npm run bench:ricker-rounds -- --continue`; one observation, a weak preference).
     retrainFromScratch: true,
     train: (data, { round, seed }) => {
       // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
