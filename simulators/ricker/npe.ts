@@ -80,9 +80,14 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   simulations x 7 epochs (4e-3, about the same number of steps) 0.675. More simulations beat
  *   more epochs at equal cost (simulations are nearly free: 200 000 take about 1 s).
  * - The budget: `npm run ricker` end to end in at most about 2 minutes on 2 cores. 4 epochs of
- *   180 000 training rows are 1 408 steps of 1.1-1.45x the CPU time of the previous default's
- *   step; on a shared machine the whole run took 0.59x the wall time (0.66x the CPU time) of the
- *   previous defaults, whose idle run took 191 s: about 115-125 s idle, an estimate.
+ *   180 000 training rows are 1 408 steps; with the fused window kernel a step takes about 48 ms
+ *   on an idle machine, and the whole run took 107 s (train 93 s) on a quiet host.
+ * - Rechecked on the committed tuning reference set (`bench/data/ricker/tuning`, 4 observations at
+ *   theta* and 4 prior-drawn; `node --import tsx bench/rickerTune.ts`, 2026-12-03, with the fused
+ *   kernel): these defaults gave mean C2ST 0.665 at theta* and 0.671 prior-drawn, coverage
+ *   0.504 / 0.822 / 0.962, SBC passes; batch 256 from 4e-3 gave 0.650 / 0.666 (coverage 0.498 /
+ *   0.806 / 0.952) but costs about 1.24x the training time per epoch (a step of 256 rows takes 30 ms
+ *   against 48 ms for 512), which the budget does not allow.
  * The previous defaults (features 'both', 20 000 simulations, two posteriors of 45 epochs from
  * 2e-3) scored a mean C2ST of 0.695 on the five observations of `npm run bench:ricker`.
  */
