@@ -44,6 +44,7 @@ export function installWasmFastPaths(): boolean {
   const reshape = kernel('Reshape');
   const slice = kernel('Slice');
   const concat = kernel('Concat');
+  const fill = kernel('Fill');
 
   /** x with its last two axes swapped, as a new (materialised) tensor. */
   function swapLastAxes(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
@@ -72,6 +73,12 @@ export function installWasmFastPaths(): boolean {
       const batchB = batchOf(b2);
       const [m, k] = a2.shape.slice(-2);
       const n = b2.shape[b2.shape.length - 1];
+      if (k === 0) {
+        // An empty sum (e.g. the weight gradient of a batch of 0 rows) is 0. XNNPACK refuses a
+        // product with k = 0 and would leave the output uninitialised.
+        const shape = [...(a2.shape.length >= b2.shape.length ? a2.shape.slice(0, -2) : b2.shape.slice(0, -2)), m, n];
+        return fill({ inputs: {}, backend, attrs: { shape, value: 0, dtype: 'float32' } });
+      }
       if (batchA === 1 && batchB === 1) {
         return batchMatMul({ inputs: { a: a2, b: b2 }, backend, attrs: flags });
       }

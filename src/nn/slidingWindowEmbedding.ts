@@ -131,6 +131,8 @@ export class SlidingWindowEmbedding extends Module {
 
   /** The window layers and pooling as tensor operations (any backend; `fusedWindowPool` is the fast path). */
   private pooledByTensorOps(x: tf.Tensor2D): tf.Tensor2D[] {
+    // No series: no windows to pool (the wasm reductions trap on an empty axis).
+    if (x.shape[0] === 0) return (this.pooling === 'both' ? [0, 1] : [0]).map(() => tf.zeros([0, this.width]) as tf.Tensor2D);
     const windows = tf.reshape(tf.matMul(x, this.unfold), [x.shape[0] * this.windows, this.window * this.channels]) as tf.Tensor2D;
     return poolWindows(linearChain(this.layers, [windows]), this.windows, this.pooling);
   }

@@ -68,6 +68,23 @@ describe('fused window kernel (wasm SIMD) against the tensor ops', () => {
     net.dispose();
   });
 
+  test('a batch of no series: [0, outputs] features and zero gradients (also through the dense head)', () => {
+    const before = tf.memory().numTensors;
+    const net = new SlidingWindowEmbedding({ length: 10, width: 8, seed: 1 });
+    const x = tf.zeros([0, 10]) as tf.Tensor2D;
+    for (const fused of [true, false]) {
+      setFusedWindowKernel(fused);
+      const y = net.apply(x);
+      expect(y.shape).toEqual([0, 32]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(net.apply(x)) as tf.Scalar, net.trainableVariables());
+      for (const [name, g] of Object.entries(grads)) expect(Array.from(g.dataSync()).every((v) => v === 0), `${name} (fused ${fused})`).toBe(true);
+      tf.dispose([y, value, ...Object.values(grads)]);
+    }
+    x.dispose();
+    net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('inference on more series than one chunk (2 048) gives the same features', () => {
     const net = new SlidingWindowEmbedding({ length: 12, channels: 1, width: 8, seed: 8 });
     const x = tf.randomNormal([2500, 12], 0, 1, 'float32', 9) as tf.Tensor2D;
