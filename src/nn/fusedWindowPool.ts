@@ -34,7 +34,7 @@ export function fusedWindowPoolApplies(width: number): boolean {
  * The window layers and the pooling of `SlidingWindowEmbedding` as one operation on the fused
  * kernel (`backend/windowMlpKernel.ts`): x [batch, C L] to the pooled features (mean first, then
  * max, as `poolWindows`), each [batch, width]. Gradients flow to the layers' kernels and biases;
- * x is data (its gradient, if ever asked for, is zero). Every layer must be a single-input,
+ * x is usually data: its gradient is computed only when the loss needs it. Every layer must be a single-input,
  * unmasked relu `Dense`. Call only where {@link fusedWindowPoolApplies}.
  */
 export function fusedWindowPool(x: tf.Tensor2D, layers: Dense[], series: WindowSeriesShape): tf.Tensor2D[] {
@@ -66,12 +66,16 @@ export function fusedWindowPool(x: tf.Tensor2D, layers: Dense[], series: WindowS
     },
     (dys, saved) => {
       const [dMean, dMax] = shape.mean && shape.max ? dys : shape.mean ? [dys[0], undefined] : [undefined, dys[0]];
-      const grads = kernel.backward(call, dMean && readValues(dMean), dMax && readValues(dMax), shape, () => ({
+      const dMeanValues = dMean && readValues(dMean).slice();
+      const dMaxValues = dMax && readValues(dMax).slice();
+      const inputs = () => ({
         x: readValues(saved[0]),
         params: { weights: read(saved.slice(1, 1 + layers.length)), biases: read(saved.slice(1 + layers.length)) },
-      }));
+      });
+      const grads = kernel.backward(call, dMeanValues, dMaxValues, shape, inputs);
       return [
-        () => tf.zerosLike(x),
+        // Only when the loss asks for it (customOp calls this lazily): x is usually data.
+        () => tf.tensor2d(kernel.inputGradient(call, dMeanValues, dMaxValues, shape, inputs), x.shape),
         ...grads.weights.map((g, l) => () => tf.tensor2d(g, weights[l].shape)),
         ...grads.biases.map((g) => () => tf.tensor1d(g)),
       ];

@@ -10,7 +10,13 @@ function run(net: SlidingWindowEmbedding, xs: tf.Tensor2D[], fused: boolean) {
     return tf.tidy(() => {
       const w = tf.randomNormal([xs[0].shape[0], net.outputDim], 0, 1, 'float32', 99);
       const { value, grads } = tf.variableGrads(() => tf.addN(xs.map((x) => tf.sum(tf.mul(net.apply(x), w)))) as tf.Scalar, net.trainableVariables());
-      return { value: value.dataSync()[0], y: net.apply(xs[0]).arraySync(), grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Array.from(g.dataSync())])) };
+      const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(net.apply(x as tf.Tensor2D), w)))(xs[0]);
+      return {
+        value: value.dataSync()[0],
+        y: net.apply(xs[0]).arraySync(),
+        dx: Array.from(dx.dataSync()),
+        grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Array.from(g.dataSync())])),
+      };
     });
   } finally {
     setFusedWindowKernel(true);
@@ -47,6 +53,8 @@ describe('fused window kernel (wasm SIMD) against the tensor ops', () => {
       const fused = run(net, [x], true);
       const plain = run(net, [x], false);
       expectClose(fused.y.flat(), plain.y.flat(), 'outputs');
+      expect(plain.dx.some((g) => g !== 0)).toBe(true);
+      expectClose(fused.dx, plain.dx, 'input gradient');
       for (const name of Object.keys(plain.grads)) {
         expect(plain.grads[name].some((g) => g !== 0), name).toBe(true);
         expectClose(fused.grads[name], plain.grads[name], name);
