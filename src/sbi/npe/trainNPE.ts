@@ -167,26 +167,24 @@ function buildPosterior(
   options: NPEOptions,
   d: { thetaTrain: Float32Array; xTrain: Float32Array; thetaWidth: number; xWidth: number; features: FeatureModule | null; bounds: PriorBounds | null; random: Random; where: string },
 ): NPEPosterior {
-  const { thetaTrain, xTrain, features, bounds, random, where } = d;
-  const theta = { width: d.thetaWidth };
-  const x = { width: d.xWidth };
-  const xStandardizer = Standardize.fit(xTrain, x.width);
+  const { thetaTrain, xTrain, thetaWidth, xWidth, features, bounds, random, where } = d;
+  const xStandardizer = Standardize.fit(xTrain, xWidth);
   // Standardisation of theta in the unconstrained space: u = Box^{-1}(theta).
-  const u = bounds ? unconstrain(thetaTrain, theta.width, bounds) : thetaTrain;
-  const uStats = Standardize.statistics(u, theta.width);
+  const u = bounds ? unconstrain(thetaTrain, thetaWidth, bounds) : thetaTrain;
+  const uStats = Standardize.statistics(u, thetaWidth);
 
   const embedding = options.embedding ?? null;
-  if (embedding && embeddingDims(embedding).inputDim !== x.width) {
-    throw new Error(`${where}: the embedding takes inputs of width ${embeddingDims(embedding).inputDim} but the ${features ? 'features have' : 'xs have'} width ${x.width}`);
+  if (embedding && embeddingDims(embedding).inputDim !== xWidth) {
+    throw new Error(`${where}: the embedding takes inputs of width ${embeddingDims(embedding).inputDim} but the ${features ? 'features have' : 'xs have'} width ${xWidth}`);
   }
-  const contextDim = embedding ? embeddingDims(embedding).outputDim : x.width;
-  const flowOptions = { ...options.flow, dim: theta.width, contextDim, seed: random.fork() };
+  const contextDim = embedding ? embeddingDims(embedding).outputDim : xWidth;
+  const flowOptions = { ...options.flow, dim: thetaWidth, contextDim, seed: random.fork() };
   const learned = (options.density ?? 'nsf') === 'maf' ? maf(flowOptions) : nsf(flowOptions);
   const fixed = [
-    new ElementwiseAffine({ dim: theta.width, shift: uStats.mean, scale: uStats.std.map((s) => (s > 1e-12 ? s : 1)), trainable: false }),
+    new ElementwiseAffine({ dim: thetaWidth, shift: uStats.mean, scale: uStats.std.map((s) => (s > 1e-12 ? s : 1)), trainable: false }),
     ...(bounds ? [new Box({ low: [...bounds.low], high: [...bounds.high] })] : []),
   ];
-  const flow = new Flow(new StandardNormal(theta.width), new Chain([learned.bijector, ...fixed]));
+  const flow = new Flow(new StandardNormal(thetaWidth), new Chain([learned.bijector, ...fixed]));
   return new NPEPosterior({ features, xStandardizer, embedding, flow, parameterNames: options.parameterNames, bounds });
 }
 
