@@ -1,7 +1,8 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 20000]
- *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--ensemble K] [--pmmh-iterations 8000]
- *   [--continue (continue training the previous round's posterior)] [--quick]
+ *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--round-epochs E (rounds > 1)]
+ *   [--ensemble K] [--pmmh-iterations 8000] [--continue (continue training the previous round's posterior)]
+ *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
  * single Ricker observations at theta* = (3.8, 0.3, 10): for each observation, rounds 1..R of TSNPE
@@ -58,6 +59,10 @@ const R = arg('rounds', 3);
 const N = arg('simulations', quick ? 4000 : 20000);
 const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricker -- --rounds
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
+const roundEpochs = args.includes('--round-epochs') ? arg('round-epochs', 0) : maxEpochs;
+const setIndex = args.indexOf('--set');
+const set = setIndex >= 0 ? args[setIndex + 1] : 'evaluation';
+if (set !== 'evaluation' && set !== 'tuning') throw new Error(`bench:ricker-rounds: --set must be evaluation or tuning; received "${set}"`);
 const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : undefined;
 const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
 // Later rounds train a new posterior, as `npm run ricker -- --rounds` does, or continue the
@@ -69,7 +74,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The k-th observation at theta* and its reference draws (row-major 2 000 x 3). */
 function reference(k: number): { observed: number[]; draws: Float64Array; source: string } {
-  const file = path.join(here, 'data', 'ricker', 'evaluation', `theta-${k}.json`);
+  const file = path.join(here, 'data', 'ricker', set, `theta-${k}.json`);
   if (existsSync(file)) {
     const ref = JSON.parse(readFileSync(file, 'utf8')) as { observed: number[]; draws: number[][] };
     return { observed: ref.observed, draws: Float64Array.from(ref.draws.flat()), source: path.relative(process.cwd(), file) };
@@ -83,7 +88,7 @@ function reference(k: number): { observed: number[]; draws: Float64Array; source
 
 await ready({ quiet: true });
 console.log(`TSNPE vs amortized NPE on the Ricker model: ${K} observations at theta*, ${R} rounds, ${N} simulations in round 1 and ${perRound} in each later round; ` +
-  `max epochs ${maxEpochs ?? 'default'}, ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'}`);
+  `${set} references, max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'}`);
 const table: { obs: number; round: number; c2st: number; seconds: number; acceptance: number }[] = [];
 for (let k = 1; k <= K; k++) {
   const ref = reference(k);
@@ -99,7 +104,8 @@ for (let k = 1; k <= K; k++) {
     simulate: simulateDataset,
     seed: 100 + k,
     retrainFromScratch: scratch,
-    train: (data, { seed, previous }) => trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs, ensemble, continueFrom: previous ?? undefined }),
+    train: (data, { round, seed, previous }) =>
+      trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs: round === 1 ? maxEpochs : roundEpochs, ensemble, continueFrom: previous ?? undefined }),
     onRoundEnd: (report, posterior) => {
       elapsed += report.seconds.total;
       const seconds = elapsed;

@@ -8,7 +8,8 @@
  *
  *   node --import tsx bench/rickerTune.ts [--simulations 200000] [--epochs 4] [--lr 6e-3]
  *     [--batch 512] [--ensemble 1] [--features windows] [--width 32] [--window 4] [--layers 2]
- *     [--pooling both] [--pass 3] [--seed 1] [--calibration 500]
+ *     [--pooling both] [--pass 3] [--seed 1] [--calibration 500] [--schedule epoch|step] [--floor 0.05]
+ *     [--transforms 5] [--hidden 64] [--validation 0.1]
  */
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -22,6 +23,7 @@ import { c2st } from '../src/sbi/diagnostics/c2st.js';
 import { sbc } from '../src/sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../src/sbi/diagnostics/coverage.js';
 import { readReferenceSet } from './rickerReferenceSet.js';
+import { cosineSchedule } from '../src/train/schedules.js';
 
 const argv = process.argv.slice(2);
 function arg(name: string, fallback: string): string {
@@ -43,6 +45,13 @@ const o = {
   pass: Number(arg('pass', String(RICKER_WINDOW_DEFAULTS.passThrough))),
   seed: Number(arg('seed', '1')),
   calibration: Number(arg('calibration', '500')),
+  /** Cosine decay evaluated per epoch or per step. */
+  schedule: arg('schedule', 'epoch') as 'epoch' | 'step',
+  floor: Number(arg('floor', String(RICKER_NPE_DEFAULTS.cosineFloor))),
+  /** Flow transforms and hidden width (0: the builder's defaults). */
+  transforms: Number(arg('transforms', '0')),
+  hidden: Number(arg('hidden', '0')),
+  validation: Number(arg('validation', '0.1')),
 };
 console.log(`options ${JSON.stringify(o)}`);
 const refs = readReferenceSet('tuning');
@@ -63,6 +72,9 @@ const trained = trainRickerNPE({
   ensemble: o.ensemble,
   batchSize: o.batch,
   learningRate: o.lr,
+  schedule: cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }),
+  validationFraction: o.validation,
+  flow: { ...(o.transforms > 0 ? { transforms: o.transforms } : {}), ...(o.hidden > 0 ? { hidden: [o.hidden, o.hidden] } : {}) },
   windowEmbedding: { width: o.width, window: o.window, pointwiseLayers: o.layers, pooling: o.pooling, passThrough: o.pass },
 });
 const trainSeconds = (performance.now() - t1) / 1000;

@@ -82,9 +82,9 @@ export function fit(args: FitArgs): FitResult {
   const loop = new TrainingLoop(where, args.model, args);
   try {
     return withoutValidation(() => {
-      while (loop.beginEpoch()) {
+      const starts = minibatchStarts(train.rows, batchSize);
+      while (loop.beginEpoch(starts.length)) {
         const order = random.permutation(train.rows);
-        const starts = minibatchStarts(train.rows, batchSize);
         for (let k = 0; k < starts.length; k++) {
           const idx = order.subarray(starts[k], k + 1 < starts.length ? starts[k + 1] : train.rows);
           const batch = takeRows(train, idx);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Module } from '../module.js';
 import { Adam } from './adam.js';
 import { WeightSnapshot } from './snapshot.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /** Options shared by every training routine (maximum likelihood, variational, VAE). */
 export interface LoopOptions {
@@ -13,8 +14,12 @@ export interface LoopOptions {
   patience?: number;
   /** Global gradient-norm clipping threshold; null disables it (default 5). */
   clipNorm?: number | null;
-  /** Learning rate per epoch (0-based), e.g. cosine decay; default constant. */
-  schedule?: (epoch: number, initialLearningRate: number) => number;
+  /**
+   * Learning rate by training progress in epochs (0-based), e.g. cosine decay; default constant.
+   * Evaluated once per epoch, or before every step at fractional progress when the schedule is
+   * marked `perStep` (see `cosineSchedule`).
+   */
+  schedule?: LearningRateSchedule;
   /** Stop after this much wall time (the best weights are kept). */
   maxTimeMs?: number;
   /** Read losses back every this many steps (default 25): fewer syncs, same results. */
@@ -92,6 +97,7 @@ export class TrainingLoop {
   private epochRows = 0;
   private epoch = 0;
   private stepInEpoch = 0;
+  private stepsPerEpoch = 0;
 
   constructor(
     private readonly where: string,
@@ -126,6 +132,9 @@ export class TrainingLoop {
    * The loss value is recorded on the backend and checked for finiteness every few steps.
    */
   step(loss: () => tf.Scalar, rows: number): void {
+    if (this.options.schedule?.perStep && this.stepsPerEpoch > 0) {
+      this.setLearningRate(this.epoch - 1 + Math.min(this.stepInEpoch / this.stepsPerEpoch, 1));
+    }
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, this.variables);
       this.optimizer.update(this.variables, this.variables.map((v) => grads[v.name]), this.options.clipNorm);
@@ -168,21 +177,28 @@ export class TrainingLoop {
     );
   }
 
-  /** Start an epoch: sets the scheduled learning rate and training mode. Returns false when training must end. */
-  beginEpoch(): boolean {
+  /**
+   * Start an epoch: sets the scheduled learning rate and training mode. Returns false when
+   * training must end. `stepsPerEpoch` (the number of `step` calls to come in this epoch) lets a
+   * `perStep` schedule advance within the epoch; without it such a schedule moves per epoch.
+   */
+  beginEpoch(stepsPerEpoch = 0): boolean {
     if (this.epoch >= this.options.maxEpochs) return this.stop('maxEpochs');
     if (this.options.maxTimeMs !== undefined && performance.now() - this.startTime >= this.options.maxTimeMs) return this.stop('time');
     this.epoch += 1;
     this.stepInEpoch = 0;
     this.epochLossSum = 0;
     this.epochRows = 0;
-    if (this.options.schedule) {
-      const lr = this.options.schedule(this.epoch - 1, this.options.learningRate);
-      if (!(lr > 0)) throw new Error(`${this.where}: the learning-rate schedule returned ${lr} at epoch ${this.epoch}`);
-      this.optimizer.learningRate = lr;
-    }
+    this.stepsPerEpoch = stepsPerEpoch;
+    if (this.options.schedule) this.setLearningRate(this.epoch - 1);
     this.module.train(true);
     return true;
+  }
+
+  private setLearningRate(progress: number): void {
+    const lr = this.options.schedule!(progress, this.options.learningRate);
+    if (!(lr > 0)) throw new Error(`${this.where}: the learning-rate schedule returned ${lr} at epoch ${this.epoch}`);
+    this.optimizer.learningRate = lr;
   }
 
   /**

@@ -48,7 +48,7 @@ export function fitVariational(q: Distribution, logDensity: LogDensity, options:
     });
   const loop = new TrainingLoop('fitVariational', q, options);
   return withoutValidation(() => {
-    while (loop.beginEpoch()) {
+    while (loop.beginEpoch(steps)) {
       for (let s = 0; s < steps; s++) loop.step(() => negElbo(samples, random), samples);
       q.train(false);
       const value = tf.tidy(() => negElbo(validationSamples, validationSeed, options.validationLogDensity).dataSync()[0]);

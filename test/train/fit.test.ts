@@ -112,6 +112,17 @@ describe('fit / fitFlow', () => {
     q.dispose();
   });
 
+  test('a perStep schedule moves the learning rate within each epoch', () => {
+    const q = new DiagonalNormal({ dim: 2 });
+    const seen: number[] = [];
+    const schedule = Object.assign((progress: number, lr0: number) => (seen.push(progress), lr0 / (1 + progress)), { perStep: true });
+    // 90 training rows in batches of 30: 3 steps per epoch, progress 0, 1/3, 2/3, then 1, 4/3, 5/3.
+    fitFlow(q, gaussianData(100, 8), { seed: 1, maxEpochs: 2, patience: 10, batchSize: 30, learningRate: 0.1, schedule });
+    const perStep = seen.filter((_, k) => ![0, 4].includes(k)); // drop the two epoch-start evaluations
+    expect(perStep.map((p) => +p.toFixed(6))).toEqual([0, 0.333333, 0.666667, 1, 1.333333, 1.666667]);
+    q.dispose();
+  });
+
   test('memory: training leaves the tensor count where it was after the first step', () => {
     const q = maf({ dim: 2, hidden: [8], transforms: 2, seed: 9 });
     const data = gaussianData(600, 10);
