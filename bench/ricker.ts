@@ -12,8 +12,10 @@
  *    `--posterior FILE` skips training and scores that saved posterior.
  * 2. Quality: per reference observation, C2ST between 2 000 NPE draws and the 2 000 reference
  *    draws, averaged separately over the observations at theta* = (3.8, 0.3, 10) (threshold 0.65)
- *    and over the prior-drawn ones (0.67); the same for rejection ABC (1% nearest of the
- *    posterior's training simulations, recomputed from its seed), which NPE must beat.
+ *    and over the prior-drawn ones (0.67), with per parameter the mean shift and sd ratio of the NPE
+ *    draws against the reference (src/sbi/diagnostics/momentMismatch.ts: which way a C2ST errs);
+ *    the same C2ST for rejection ABC (1% nearest of the posterior's training simulations,
+ *    recomputed from its seed), which NPE must beat.
  * 3. Calibration on 500 fresh simulations (the pipeline's; recomputed for `--posterior`):
  *    expected coverage at 0.5, 0.8, 0.95 and the SBC uniformity test.
  * 4. Amortization: posterior means for 1 000 different observations in one call.
@@ -38,6 +40,7 @@ import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../simulators/ricker/summ
 import { simulateDataset } from '../src/node/simulateDataset.js';
 import { rejectionABC } from '../src/sbi/abc.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
+import { momentMismatch } from '../src/sbi/diagnostics/momentMismatch.js';
 import { calibrateRickerPosterior } from '../src/cli/rickerPipeline.js';
 import { RICKER_NPE_DEFAULTS } from '../simulators/ricker/npe.js';
 import { readReferenceSet, REFERENCE_DRAWS, REFERENCE_SET_NAMES, type ReferenceSetName } from './rickerReferenceSet.js';
@@ -108,17 +111,20 @@ const trainSims = Number(metadata.simulations ?? RICKER_NPE_DEFAULTS.simulations
 const sims = await simulateDataset({ simulator: ricker({ T }), prior: rickerPrior(), n: trainSims, seed: trainSeed, workers: 0 });
 const summaries = rickerSummaries(sims.xs, sims.n, T);
 const abcK = Math.max(50, Math.round(sims.n / 100));
-interface Scored { id: string; group: string; seed: number; npe: number; abc: number; rhatMax: number; essBulkMin: number; iterations: number }
+interface Scored { id: string; group: string; seed: number; npe: number; abc: number; rhatMax: number; essBulkMin: number; iterations: number; meanShift: number[]; sdRatio: number[] }
 const scored: Scored[] = [];
 console.log(`\n${set} set (${refs.length} references), C2ST of ${REFERENCE_DRAWS} draws against ${REFERENCE_DRAWS} PMMH reference draws:`);
-console.log('reference   seed      theta                 R-hat max  ESS bulk min  C2ST NPE  C2ST ABC');
+console.log('(NPE against PMMH per parameter log r / sigma / phi: mean shift in reference sds, and sd ratio, above 1 = too wide)');
+console.log('reference   seed      theta                 R-hat max  ESS bulk min  C2ST NPE  C2ST ABC  mean shift         sd ratio');
 for (const [k, ref] of refs.entries()) {
   const draws = tf.tidy(() => posterior.sample([ref.observed], REFERENCE_DRAWS, 11 + k));
   const npe = Float64Array.from(draws.dataSync());
   draws.dispose();
   const reference = { values: Float64Array.from(ref.draws.flat()), width: 3 };
   const abc = rejectionABC({ thetas: sims.thetas, thetaDim: 3, summaries, summaryDim: RICKER_SUMMARY_COUNT, observed: rickerSummaries(Float64Array.from(ref.observed), 1, T), k: abcK });
+  const moments = momentMismatch({ values: npe, width: 3 }, reference);
   const s: Scored = {
+    ...moments,
     id: ref.id,
     group: ref.group,
     seed: ref.seed,
@@ -130,7 +136,8 @@ for (const [k, ref] of refs.entries()) {
   };
   scored.push(s);
   console.log(
-    `${ref.id.padEnd(10)} ${String(ref.seed).padStart(8)}  ${ref.theta.map((v) => v.toFixed(3)).join(', ').padEnd(22)} ${s.rhatMax.toFixed(4).padStart(9)} ${String(s.essBulkMin).padStart(13)} ${s.npe.toFixed(3).padStart(9)} ${s.abc.toFixed(3).padStart(9)}`,
+    `${ref.id.padEnd(10)} ${String(ref.seed).padStart(8)}  ${ref.theta.map((v) => v.toFixed(3)).join(', ').padEnd(22)} ${s.rhatMax.toFixed(4).padStart(9)} ${String(s.essBulkMin).padStart(13)} ${s.npe.toFixed(3).padStart(9)} ${s.abc.toFixed(3).padStart(9)}  ` +
+      `${s.meanShift.map((v) => v.toFixed(2).padStart(5)).join(' ')}  ${s.sdRatio.map((v) => v.toFixed(2)).join(' ')}`,
   );
 }
 const mean = (v: number[]): number => v.reduce((a, x) => a + x, 0) / v.length;
@@ -142,6 +149,9 @@ for (const g of ['theta', 'prior'] as const) {
   report(`C2ST NPE vs PMMH, mean over ${rows.length} ${set} observations at ${label}`, groups[g].npe, quick ? null : C2ST_THRESHOLD[g]);
   report(`C2ST rejection ABC (${abcK} of ${sims.n}) vs PMMH, mean over the same ${rows.length}`, groups[g].abc, null);
   report(`C2ST NPE minus C2ST ABC, ${label} (NPE must be lower)`, groups[g].npe - groups[g].abc, 0);
+  const sdRatios = [0, 1, 2].map((j) => mean(rows.map((r) => r.sdRatio[j])).toFixed(2)).join(' / ');
+  const shifts = [0, 1, 2].map((j) => mean(rows.map((r) => Math.abs(r.meanShift[j]))).toFixed(2)).join(' / ');
+  console.log(`  NPE against PMMH at ${label}, mean over the ${rows.length}: sd ratio ${sdRatios}, |mean shift| ${shifts} reference sds (log r / sigma / phi)`);
 }
 
 // 3. Calibration on fresh simulations.

@@ -1,6 +1,6 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 20000]
- *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--round-epochs E (rounds > 1)]
+ *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--round-epochs E] [--round-lr LR] (rounds > 1)
  *   [--ensemble K] [--pmmh-iterations 8000] [--continue (continue training the previous round's posterior)]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
  *
@@ -60,6 +60,7 @@ const N = arg('simulations', quick ? 4000 : 20000);
 const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricker -- --rounds
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
 const roundEpochs = args.includes('--round-epochs') ? arg('round-epochs', 0) : maxEpochs;
+const roundLearningRate = args.includes('--round-lr') ? arg('round-lr', 0) : undefined;
 const setIndex = args.indexOf('--set');
 const set = setIndex >= 0 ? args[setIndex + 1] : 'evaluation';
 if (set !== 'evaluation' && set !== 'tuning') throw new Error(`bench:ricker-rounds: --set must be evaluation or tuning; received "${set}"`);
@@ -88,7 +89,7 @@ function reference(k: number): { observed: number[]; draws: Float64Array; source
 
 await ready({ quiet: true });
 console.log(`TSNPE vs amortized NPE on the Ricker model: ${K} observations at theta*, ${R} rounds, ${N} simulations in round 1 and ${perRound} in each later round; ` +
-  `${set} references, max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'}`);
+  `${set} references, max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}, learning rate ${roundLearningRate ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'}`);
 const table: { obs: number; round: number; c2st: number; seconds: number; acceptance: number }[] = [];
 for (let k = 1; k <= K; k++) {
   const ref = reference(k);
@@ -105,7 +106,7 @@ for (let k = 1; k <= K; k++) {
     seed: 100 + k,
     retrainFromScratch: scratch,
     train: (data, { round, seed, previous }) =>
-      trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs: round === 1 ? maxEpochs : roundEpochs, ensemble, continueFrom: previous ?? undefined }),
+      trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs: round === 1 ? maxEpochs : roundEpochs, learningRate: round === 1 ? undefined : roundLearningRate, ensemble, continueFrom: previous ?? undefined }),
     onRoundEnd: (report, posterior) => {
       elapsed += report.seconds.total;
       const seconds = elapsed;

@@ -131,6 +131,7 @@ export * from './sbi/diagnostics/ranks.js';
 export * from './sbi/diagnostics/sbc.js';
 export * from './sbi/diagnostics/coverage.js';
 export * from './sbi/diagnostics/c2st.js';
+export * from './sbi/diagnostics/momentMismatch.js';
 export * from './sbi/diagnostics/ppc.js';
 
 // Bayesian models and samplers

@@ -3,6 +3,8 @@
  * amortized posterior of `npm run ricker` and each round of `--rounds N` (src/cli/rickerRounds.ts).
  */
 import { trainRickerNPE, RICKER_NPE_DEFAULTS, type RickerNPEResult } from '../../simulators/ricker/npe.js';
+import type { NeuralPosterior } from '../sbi/npe/types.js';
+import type { Module } from '../module.js';
 import type { RickerFeatureMode } from '../../simulators/ricker/features.js';
 import { epochProgress } from '../node/epochProgress.js';
 
@@ -18,8 +20,18 @@ export interface RickerTrainingFlags {
   quiet: boolean;
 }
 
-/** `trainRickerNPE` on simulated (theta, series) pairs, showing `label` on the progress bar. */
-export function trainRickerWithProgress(o: RickerTrainingFlags, data: { thetas: Float64Array; xs: Float64Array }, T: number, seed: number, label: string): RickerNPEResult {
+/**
+ * `trainRickerNPE` on simulated (theta, series) pairs, showing `label` on the progress bar;
+ * `continueFrom` trains that posterior further instead of a new one.
+ */
+export function trainRickerWithProgress(
+  o: RickerTrainingFlags,
+  data: { thetas: Float64Array; xs: Float64Array },
+  T: number,
+  seed: number,
+  label: string,
+  continueFrom?: NeuralPosterior & Module,
+): RickerNPEResult {
   const progress = epochProgress({ maxEpochs: o.ensemble * (o.maxEpochs ?? RICKER_NPE_DEFAULTS.maxEpochs), label, quiet: o.quiet });
   try {
     return trainRickerNPE({
@@ -34,6 +46,7 @@ export function trainRickerWithProgress(o: RickerTrainingFlags, data: { thetas: 
       batchSize: o.batchSize,
       learningRate: o.learningRate,
       onEpochEnd: progress.onEpochEnd,
+      continueFrom,
     });
   } finally {
     progress.stop();
