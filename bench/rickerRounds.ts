@@ -1,7 +1,7 @@
 /**
- * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 20000]
+ * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 200000]
  *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--round-epochs E] [--round-lr LR] (rounds > 1)
- *   [--ensemble K] [--pmmh-iterations 8000] [--continue (continue training the previous round's posterior)]
+ *   [--ensemble K] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
@@ -37,7 +37,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ready } from '../src/backend/index.js';
 import { rickerPrior } from '../simulators/ricker/ricker.js';
-import { trainRickerNPE } from '../simulators/ricker/npe.js';
+import { trainRickerNPE, RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS } from '../simulators/ricker/npe.js';
 import { simulateDataset } from '../src/node/simulateDataset.js';
 import { truncatedSequentialNPE } from '../src/sbi/npe/truncatedSequential.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
@@ -56,19 +56,20 @@ function arg(name: string, fallback: number): number {
 const quick = args.includes('--quick');
 const K = arg('observations', quick ? 1 : 3);
 const R = arg('rounds', 3);
-const N = arg('simulations', quick ? 4000 : 20000);
+const N = arg('simulations', quick ? 4000 : RICKER_NPE_DEFAULTS.simulations);
 const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricker -- --rounds
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
-const roundEpochs = args.includes('--round-epochs') ? arg('round-epochs', 0) : maxEpochs;
-const roundLearningRate = args.includes('--round-lr') ? arg('round-lr', 0) : undefined;
+// Later rounds: as `npm run ricker -- --rounds` (RICKER_ROUND_DEFAULTS) unless overridden.
+const roundEpochs = args.includes('--round-epochs') ? arg('round-epochs', 0) : quick ? maxEpochs : RICKER_ROUND_DEFAULTS.maxEpochs;
+const roundLearningRate = args.includes('--round-lr') ? arg('round-lr', 0) : RICKER_ROUND_DEFAULTS.learningRate;
 const setIndex = args.indexOf('--set');
 const set = setIndex >= 0 ? args[setIndex + 1] : 'evaluation';
 if (set !== 'evaluation' && set !== 'tuning') throw new Error(`bench:ricker-rounds: --set must be evaluation or tuning; received "${set}"`);
 const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : undefined;
 const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
-// Later rounds train a new posterior, as `npm run ricker -- --rounds` does, or continue the
-// previous round's (--continue; the library's default, as sbi).
-const scratch = !args.includes('--continue');
+// Later rounds continue the previous round's posterior, as `npm run ricker -- --rounds` does, or
+// train a new one (--scratch).
+const scratch = args.includes('--scratch') || (!args.includes('--continue') && RICKER_ROUND_DEFAULTS.retrainFromScratch);
 const T = 50;
 const DRAWS = 2000;
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -103,6 +103,24 @@ export const RICKER_NPE_DEFAULTS = {
   cosineFloor: 0.05,
 };
 
+/**
+ * Rounds after the first of `npm run ricker -- --rounds N` (truncated sequential NPE for one
+ * observation): each continues training the previous round's posterior on all simulations so
+ * far, for `maxEpochs` epochs from `learningRate` with the same cosine decay. Restarting the
+ * amortized 6e-3 on a trained network undid round 1 (evaluation theta-1, round 2: C2ST 0.730
+ * against 0.672 from scratch); from 2e-3 it refines it. Chosen on the tuning observations
+ * theta-1..3 (`npm run bench:ricker-rounds -- --set tuning --observations 3 --rounds 3
+ * --simulations 200000`, 2026-12-03), C2ST after rounds 1 / 2 / 3:
+ * - continue, 4 epochs from 2e-3 (these defaults): ROUND_TUNING_CONTINUE;
+ * - retrain from scratch, 8 epochs from 6e-3 (twice the cost): theta-1 0.743 / 0.714 / 0.777,
+ *   stopped after that observation (its round 3 lost what round 2 gained).
+ */
+export const RICKER_ROUND_DEFAULTS = {
+  retrainFromScratch: false,
+  maxEpochs: 4,
+  learningRate: 2e-3,
+};
+
 export type RickerNPEResult = { posterior: NeuralPosterior & Module; history: FitResult; histories: FitResult[]; features: RickerFeatureMode };
 
 /** Train the Ricker posterior q(log r, sigma, phi | series) (defaults: {@link RICKER_NPE_DEFAULTS}). */

@@ -10,7 +10,7 @@ import { BUILT_IN_THETA, builtInObservation, readObservation } from './rickerObs
 import { formatNumber, formatTable } from './outputs.js';
 import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 
-// The NPE defaults repeat RICKER_NPE_DEFAULTS (simulators/ricker/npe.ts, where they are measured):
+// The NPE defaults repeat RICKER_NPE_DEFAULTS and RICKER_ROUND_DEFAULTS (simulators/ricker/npe.ts, where they are measured):
 // that module loads the training code, which this file imports only after the flags are checked.
 const SPEC = {
   simulations: { default: 200000, help: 'simulations from the prior for training' },
@@ -30,9 +30,11 @@ const SPEC = {
   rounds: {
     default: 1,
     help: 'NPE rounds for this observation: 1 is the amortized posterior; N > 1 runs truncated sequential NPE (Deistler et al. 2022), each later round ' +
-      'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and retraining on all simulations; the saved posterior is then valid for this observation only',
+      'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and continuing training on all simulations; the saved posterior is then valid for this observation only',
   },
   'round-simulations': { default: 0, help: 'simulations of each round after the first (0: half of --simulations)' },
+  'round-epochs': { default: 4, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
+  'round-learning-rate': { default: 2e-3, help: 'initial learning rate of each round after the first (cosine decay to 5%)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },
@@ -60,6 +62,8 @@ async function main(): Promise<number> {
   positiveInt('ensemble', flags.ensemble as number);
   positiveInt('rounds', flags.rounds as number);
   positiveInt('round-simulations', flags['round-simulations'] as number, 0);
+  positiveInt('round-epochs', flags['round-epochs'] as number);
+  if (!((flags['round-learning-rate'] as number) > 0)) throw new UsageError(`ricker: --round-learning-rate must be > 0; received ${flags['round-learning-rate']}`);
   if ((flags.rounds as number) > 1 && (method !== 'npe' || flags.posterior)) {
     throw new UsageError('ricker: --rounds > 1 trains NPE for the observation; it cannot be combined with --method abc or pmmh, or with --posterior');
   }
@@ -90,6 +94,8 @@ async function main(): Promise<number> {
     learningRate: flags['learning-rate'] as number,
     rounds: flags.rounds as number,
     roundSimulations: (flags['round-simulations'] as number) || undefined,
+    roundEpochs: flags['round-epochs'] as number,
+    roundLearningRate: flags['round-learning-rate'] as number,
     figures: flags.posterior ? (flags.figures as boolean) : !(flags['no-figures'] as boolean),
   });
 

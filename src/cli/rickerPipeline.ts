@@ -61,6 +61,9 @@ export interface RickerPipelineOptions {
   rounds?: number;
   /** Simulations of each round after the first (default half of `simulations`). */
   roundSimulations?: number;
+  /** Epochs and initial learning rate of each round after the first (defaults: RICKER_ROUND_DEFAULTS). */
+  roundEpochs?: number;
+  roundLearningRate?: number;
   /** Write figures (default true). */
   figures?: boolean;
 }

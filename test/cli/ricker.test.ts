@@ -50,6 +50,8 @@ describe('npm run ricker', () => {
     ['an unknown method', ['--method', 'mcmc'], /--method must be npe, abc or pmmh; received "mcmc"/],
     ['too few simulations', ['--simulations', '10'], /--simulations must be an integer >= 100; received 10/],
     ['zero rounds', ['--rounds', '0'], /--rounds must be an integer >= 1; received 0/],
+    ['zero round epochs', ['--round-epochs', '0'], /--round-epochs must be an integer >= 1; received 0/],
+    ['negative round learning rate', ['--round-learning-rate', '-1'], /--round-learning-rate must be > 0; received -1/],
     ['rounds with ABC', ['--rounds', '2', '--method', 'abc'], /--rounds > 1 trains NPE for the observation; it cannot be combined with --method abc/],
     // Regressions: these exited with status 1, or with "n must be a positive integer" for a Flow.
     ['a missing --posterior file', ['--posterior', path.join(dir, 'none.json')], /--posterior .*none\.json: .*(no such file|ENOENT|cannot read)/i],
@@ -119,12 +121,14 @@ describe('npm run ricker', () => {
 
   test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
     const out = path.join(dir, 'rounds');
-    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--max-epochs', '2', '--ensemble', '1', '--samples', '100', '--no-figures', '--out', out]);
+    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--max-epochs', '2', '--round-epochs', '1', '--ensemble', '1', '--samples', '100', '--no-figures', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/valid for this observation only/);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.rounds).toMatchObject({ rounds: 2, simulationsPerLaterRound: 200, totalSimulations: 600, validFor: expect.stringMatching(/this observation only/) });
+    expect(summary.rounds.laterRounds).toEqual({ continueTraining: true, maxEpochs: 1, learningRate: 2e-3 });
+    expect(summary.training.epochs).toEqual([1]); // the last round's history: --round-epochs
     const [first, second] = summary.rounds.perRound;
     expect(first).toMatchObject({ round: 1, simulations: 400, threshold: null, acceptanceRate: 1 });
     expect(second).toMatchObject({ round: 2, simulations: 200, trainingRows: first.kept + second.kept });
