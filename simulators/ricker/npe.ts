@@ -111,7 +111,9 @@ export const RICKER_NPE_DEFAULTS = {
  * against 0.672 from scratch); from 2e-3 it refines it. Chosen on the tuning observations
  * theta-1..3 (`npm run bench:ricker-rounds -- --set tuning --observations 3 --rounds 3
  * --simulations 200000`, 2026-12-03), C2ST after rounds 1 / 2 / 3:
- * - continue, 4 epochs from 2e-3 (these defaults): ROUND_TUNING_CONTINUE;
+ * - continue, 4 epochs from 2e-3 (these defaults): theta-1 0.743 / 0.769 / 0.686, theta-2
+ *   0.664 / 0.636 / 0.597, theta-3 0.653 / 0.629 / 0.590; means 0.687 / 0.678 / 0.624, 627 s per
+ *   observation on a shared machine;
  * - retrain from scratch, 8 epochs from 6e-3 (twice the cost): theta-1 0.743 / 0.714 / 0.777,
  *   stopped after that observation (its round 3 lost what round 2 gained).
  */
