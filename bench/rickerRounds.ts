@@ -41,6 +41,7 @@ import { trainRickerNPE, RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS } from '../s
 import { simulateDataset } from '../src/node/simulateDataset.js';
 import { truncatedSequentialNPE } from '../src/sbi/npe/truncatedSequential.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
+import { momentMismatch } from '../src/sbi/diagnostics/momentMismatch.js';
 import type { NeuralPosterior } from '../src/sbi/npe/types.js';
 import type { Module } from '../src/module.js';
 import { rickerObservation, rickerReferenceDraws, rickerReferencePosterior } from './pmmhRicker.js';
@@ -115,9 +116,11 @@ for (let k = 1; k <= K; k++) {
       const draws = Float64Array.from(sampled.dataSync());
       sampled.dispose();
       const score = c2st({ values: draws, width: 3 }, { values: ref.draws, width: 3 }, { seed: 13 }).accuracy;
+      const moments = momentMismatch({ values: draws, width: 3 }, { values: ref.draws, width: 3 });
       table.push({ obs: k, round: report.round, c2st: score, seconds, acceptance: report.acceptanceRate });
       console.log(
-        `  round ${report.round}: C2ST ${score.toFixed(3)}; ${report.trainingRows} training rows; acceptance ${report.acceptanceRate.toFixed(4)} ` +
+        `  round ${report.round}: C2ST ${score.toFixed(3)} (sd ratio ${moments.sdRatio.map((v) => v.toFixed(2)).join('/')}, ` +
+          `mean shift ${moments.meanShift.map((v) => v.toFixed(2)).join('/')} reference sds); ${report.trainingRows} training rows; acceptance ${report.acceptanceRate.toFixed(4)} ` +
           `(${report.proposed} proposals); time ${report.seconds.truncation.toFixed(1)} s truncation + ${report.seconds.simulate.toFixed(1)} s simulation + ${report.seconds.train.toFixed(1)} s training; ${seconds.toFixed(0)} s so far`,
       );
     },
