@@ -29,8 +29,14 @@
  * With 200 000 simulations, today's defaults and the fused window kernel (`-- --observations 3
  * --rounds 3 --simulations 200000`, evaluation references): theta-1..3 gave 0.665 / 0.672 / 0.674,
  * 0.715 / 0.667 / 0.625 and 0.619 / 0.598 / 0.589 after rounds 1 / 2 / 3 (means 0.666 / 0.646 /
- * 0.629), 550 s in all on average. With `--continue` (rounds 2 and 3 continue round 1's network)
- * theta-1's round 2 gave 0.730 against 0.672.
+ * 0.629), 550 s in all on average (rounds retrained from scratch at 6e-3, the behaviour before
+ * RICKER_ROUND_DEFAULTS). Continuing round 1's network at its 6e-3 gave 0.730 against 0.672 at
+ * theta-1's round 2.
+ *
+ * Today's defaults (later rounds continue from 2e-3 for 4 epochs; `npm run bench:ricker-rounds`,
+ * 2026-12-03, up to three jobs on the 2 cores): theta-1..3 0.665 / 0.656 / 0.699, 0.715 / 0.650 /
+ * 0.643 and 0.619 / 0.622 / 0.574, means 0.666 / 0.643 / 0.639, 725 s per observation on
+ * average. On the tuning set (`-- --set tuning`): means 0.687 / 0.678 / 0.624.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

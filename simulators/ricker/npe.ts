@@ -88,6 +88,14 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   0.504 / 0.822 / 0.962, SBC passes; batch 256 from 4e-3 gave 0.650 / 0.666 (coverage 0.498 /
  *   0.806 / 0.952) but costs about 1.24x the training time per epoch (a step of 256 rows takes 30 ms
  *   against 48 ms for 512), which the budget does not allow.
+ * - Also measured on the committed tuning set (2026-12-03 evening; `bench/rickerTune.ts` flags in
+ *   brackets), none adopted: the cosine decay evaluated per step instead of per epoch
+ *   (`--schedule step`) 0.669 / 0.671 (seed 1; the defaults 0.665 / 0.671); 800 000 fresh
+ *   simulations for one epoch, the same number of steps (`--simulations 800000 --epochs 1
+ *   --schedule step`) 0.660 / 0.649 with seed 1 but 0.680 / 0.671 with seed 2; 3 flow transforms
+ *   instead of 5 (`--transforms 3`) 0.669 / 0.674 and 0.662 / 0.680 with seeds 1 and 2 (defaults
+ *   with seed 2: 0.656 / 0.662), about 0.008 worse for about 25% less training time (127 against
+ *   168 s side by side) - the first candidate for spending the budget on more epochs instead.
  * The previous defaults (features 'both', 20 000 simulations, two posteriors of 45 epochs from
  * 2e-3) scored a mean C2ST of 0.695 on the five observations of `npm run bench:ricker`.
  */
