@@ -95,7 +95,9 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   --schedule step`) 0.660 / 0.649 with seed 1 but 0.680 / 0.671 with seed 2; 3 flow transforms
  *   instead of 5 (`--transforms 3`) 0.669 / 0.674 and 0.662 / 0.680 with seeds 1 and 2 (defaults
  *   with seed 2: 0.656 / 0.662), about 0.008 worse for about 25% less training time (127 against
- *   168 s side by side) - the first candidate for spending the budget on more epochs instead.
+ *   168 s side by side) - the first candidate for spending the budget on more epochs instead: 3
+ *   transforms for 5 epochs (`--transforms 3 --epochs 5`, about the defaults' training time) gave
+ *   0.665 / 0.660 with seed 1 (one seed, not enough to change a default).
  * The previous defaults (features 'both', 20 000 simulations, two posteriors of 45 epochs from
  * 2e-3) scored a mean C2ST of 0.695 on the five observations of `npm run bench:ricker`.
  */
@@ -122,8 +124,13 @@ export const RICKER_NPE_DEFAULTS = {
  * - continue, 4 epochs from 2e-3 (these defaults): theta-1 0.743 / 0.769 / 0.686, theta-2
  *   0.664 / 0.636 / 0.597, theta-3 0.653 / 0.629 / 0.590; means 0.687 / 0.678 / 0.624, 627 s per
  *   observation on a shared machine;
+ * - retrain from scratch each round, 4 epochs from 6e-3 (the behaviour before; `--scratch
+ *   --round-lr 6e-3`): theta-1 0.743 / 0.720 / 0.706, theta-2 0.664 / 0.788 / 0.655, theta-3
+ *   0.653 / 0.581 / 0.593; means 0.687 / 0.696 / 0.651;
  * - retrain from scratch, 8 epochs from 6e-3 (twice the cost): theta-1 0.743 / 0.714 / 0.777,
- *   stopped after that observation (its round 3 lost what round 2 gained).
+ *   stopped after that observation (its round 3 lost what round 2 gained);
+ * - continue, 4 epochs from 2e-3, 200 000 simulations per later round (1.5x the cost): theta-1
+ *   0.743 / 0.722 / 0.705, stopped after that observation for time.
  */
 export const RICKER_ROUND_DEFAULTS = {
   retrainFromScratch: false,
