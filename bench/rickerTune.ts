@@ -20,6 +20,7 @@ import { trainRickerNPE, RICKER_NPE_DEFAULTS, RICKER_WINDOW_DEFAULTS } from '../
 import type { RickerFeatureMode } from '../simulators/ricker/features.js';
 import type { WindowPooling } from '../src/nn/poolWindows.js';
 import { c2st } from '../src/sbi/diagnostics/c2st.js';
+import { momentMismatch } from '../src/sbi/diagnostics/momentMismatch.js';
 import { sbc } from '../src/sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../src/sbi/diagnostics/coverage.js';
 import { readReferenceSet } from './rickerReferenceSet.js';
@@ -79,11 +80,14 @@ const trained = trainRickerNPE({
 });
 const trainSeconds = (performance.now() - t1) / 1000;
 const posterior = trained.posterior;
+const sdRatios: number[][] = [];
 const scores = refs.map((ref, k) => {
   const draws = tf.tidy(() => posterior.sample([ref.observed], 2000, 11 + k));
   const npe = Float64Array.from(draws.dataSync());
   draws.dispose();
-  return c2st({ values: npe, width: 3 }, { values: Float64Array.from(ref.draws.flat()), width: 3 }, { seed: 13 }).accuracy;
+  const reference = { values: Float64Array.from(ref.draws.flat()), width: 3 };
+  sdRatios.push(momentMismatch({ values: npe, width: 3 }, reference).sdRatio);
+  return c2st({ values: npe, width: 3 }, reference, { seed: 13 }).accuracy;
 });
 const meanOf = (group: string) => {
   const v = scores.filter((_, k) => refs[k].group === group);
@@ -102,6 +106,8 @@ if (o.calibration > 0) {
 }
 const epochs = trained.histories.map((h) => `${h.epochs}${h.stopReason ? ` (${h.stopReason})` : ''}`).join(', ');
 console.log(`C2ST per tuning reference ${refs.map((r, k) => `${r.id}: ${scores[k].toFixed(3)}`).join(', ')}; mean at theta* ${mean.theta.toFixed(4)}, prior-drawn ${mean.prior.toFixed(4)}`);
+const meanSdRatio = [0, 1, 2].map((j) => sdRatios.reduce((a, r) => a + r[j], 0) / sdRatios.length);
+console.log(`mean sd ratio against the references (log r / sigma / phi; above 1 = too wide): ${meanSdRatio.map((v) => v.toFixed(2)).join(' / ')}`);
 console.log(calibration);
 console.log(`simulate ${simulateSeconds.toFixed(1)} s, train ${trainSeconds.toFixed(1)} s (epochs ${epochs}), load average at start ${load.toFixed(2)}`);
 console.log(`TUNE ${JSON.stringify({ ...o, c2st: scores.map((v) => +v.toFixed(4)), meanTheta: +mean.theta.toFixed(4), meanPrior: +mean.prior.toFixed(4), calibration, trainSeconds: +trainSeconds.toFixed(1), load: +load.toFixed(2) })}`);
