@@ -102,9 +102,8 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   printed by the same script): the defaults 0.665 / 0.671, sd ratio 1.21 / 1.27 / 1.32 (too
  *   wide); 12 epochs (`--epochs 12`, 3x the training time) 0.638 / 0.646, sd ratio 1.08 / 1.21 /
  *   1.17; a window embedding of width 64 (`--width 64`, 4 epochs; 192 s of training against 174 s
- *   for the defaults, each beside another job) 0.651 /
- *   0.675, sd ratio 1.20 / 1.24 / 1.32. Training steps, not the embedding's width, are what the
- *   2-minute budget runs short of.
+ *   for the defaults, each beside another job) 0.651 / 0.675, sd ratio 1.20 / 1.24 / 1.32.
+ *   Training steps, not the embedding's width, are what the 2-minute budget runs short of.
  * The previous defaults (features 'both', 20 000 simulations, two posteriors of 45 epochs from
  * 2e-3) scored a mean C2ST of 0.695 on the five observations of `npm run bench:ricker`.
  */
