@@ -49,6 +49,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   let histories: FitResult[] = [];
+  const later = { maxEpochs: o.roundEpochs ?? RICKER_ROUND_DEFAULTS.maxEpochs, learningRate: o.roundLearningRate ?? RICKER_ROUND_DEFAULTS.learningRate };
   const result = await truncatedSequentialNPE<NeuralPosterior & Module>({
     simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T } },
     prior: rickerPrior(),
@@ -76,14 +77,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
       const trained =
         round === 1
           ? trainRickerWithProgress(o, data, T, o.seed + 1, label)
-          : trainRickerWithProgress(
-              { ...o, maxEpochs: o.roundEpochs ?? RICKER_ROUND_DEFAULTS.maxEpochs, learningRate: o.roundLearningRate ?? RICKER_ROUND_DEFAULTS.learningRate },
-              data,
-              T,
-              seed,
-              label,
-              previous ?? undefined,
-            );
+          : trainRickerWithProgress({ ...o, ...later }, data, T, seed, label, previous ?? undefined);
       histories = trained.histories;
       return { posterior: trained.posterior, history: trained.histories };
     },
@@ -106,11 +100,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     summary: {
       rounds: o.rounds,
       simulationsPerLaterRound: o.roundSimulations,
-      laterRounds: {
-        continueTraining: !RICKER_ROUND_DEFAULTS.retrainFromScratch,
-        maxEpochs: o.roundEpochs ?? RICKER_ROUND_DEFAULTS.maxEpochs,
-        learningRate: o.roundLearningRate ?? RICKER_ROUND_DEFAULTS.learningRate,
-      },
+      laterRounds: { continueTraining: !RICKER_ROUND_DEFAULTS.retrainFromScratch, ...later },
       totalSimulations: perRound.reduce((s, r) => s + r.simulations, 0),
       validFor: 'this observation only: later rounds simulate near it, so the posterior is biased for other observations (and is not amortized)',
       perRound,
