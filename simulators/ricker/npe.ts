@@ -97,7 +97,10 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   with seed 2: 0.656 / 0.662), about 0.008 worse for about 25% less training time (127 against
  *   168 s side by side) - the first candidate for spending the budget on more epochs instead: 3
  *   transforms for 5 epochs (`--transforms 3 --epochs 5`, about the defaults' training time) gave
- *   0.665 / 0.660 with seed 1 (one seed, not enough to change a default).
+ *   0.665 / 0.660 with seed 1 and 0.633 / 0.653 with seed 2 (77 s of training alone, where
+ *   `npm run ricker` trained the defaults in 92 s): means over the two seeds 0.649 / 0.657 against
+ *   the defaults' 0.661 / 0.667. Measured at the end of a session, so not yet adopted: the next
+ *   step is to rerun the evaluation (and `--rounds`) with it.
  * - What limits it (seed 1; mean sd ratio of NPE draws to reference draws, log r / sigma / phi,
  *   printed by the same script): the defaults 0.665 / 0.671, sd ratio 1.21 / 1.27 / 1.32 (too
  *   wide); 12 epochs (`--epochs 12`, 3x the training time) 0.638 / 0.646, sd ratio 1.08 / 1.21 /
