@@ -19,7 +19,6 @@ import * as tf from '@tensorflow/tfjs';
 import { readValues } from '../../backend/memory.js';
 import { knotDerivative, logDerivativeBound, minBinFraction, type KernelResult, type SplineSpec } from './rqSplineSpec.js';
 
-
 /** Per-element state of one call, kept from the forward pass for the backward pass. */
 class Splines {
   readonly K: number;

@@ -5,11 +5,10 @@
  * to the posterior in chunks (many observations per `sample` call); only counts come back.
  */
 import * as tf from '@tensorflow/tfjs';
-import { repeatRows } from '../../distributions/distribution.js';
 import { toRandom, type SeedLike } from '../../random.js';
 import { tidy } from '../../util/tidy.js';
 import { readRows, rowsTensor, type CheckedRows, type RowsInput } from '../../rows.js';
-import type { AmortizedPosterior } from '../npe/types.js';
+import { observationsForDraws, type AmortizedPosterior } from '../npe/types.js';
 
 /** Options shared by {@link sbc} and {@link expectedCoverage}. */
 export interface PosteriorDrawOptions {
@@ -94,7 +93,7 @@ export function posteriorRankCounts(
       }
       if (!options.density) return { draws: s.dataSync(), logProbDraws: undefined, logProbTrue: undefined };
       const flat = tf.reshape(s, [c * L, d]) as tf.Tensor2D;
-      const lpDraws = posterior.logProb(flat, posterior.groupedLogProb ? xc : repeatRows(xc, L));
+      const lpDraws = posterior.logProb(flat, observationsForDraws(posterior, xc, L));
       const lpTrue = posterior.logProb(rowsTensor(theta, start, c), xc);
       if (lpDraws.size !== c * L || lpTrue.size !== c) {
         throw new Error(`${where}: posterior.logProb must return one value per row; received ${lpDraws.size} for ${c * L} rows and ${lpTrue.size} for ${c}`);

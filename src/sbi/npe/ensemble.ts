@@ -3,8 +3,7 @@ import { Module } from '../../module.js';
 import { moduleFromConfig, registerModule, type ModuleConfig } from '../../io/registry.js';
 import { toRandom, type SeedLike } from '../../random.js';
 import { assertMatrix, assertPositiveInt } from '../../validation.js';
-import { repeatRows } from '../../distributions/distribution.js';
-import type { NeuralPosterior, ObservationsInput, ParametersInput } from './types.js';
+import { observationsForDraws, type NeuralPosterior, type ObservationsInput, type ParametersInput } from './types.js';
 import type { PriorBounds } from '../simulation/prior.js';
 import type { FeatureModule } from '../features/featureModule.js';
 import { logSumExp } from '../../numerics.js';
@@ -101,7 +100,7 @@ export class PosteriorEnsemble extends Module implements NeuralPosterior {
     return withTensor2D('PosteriorEnsemble.map', 'xo', xoInput, this.xDim, (xo) => tf.tidy(() => {
       const b = xo.shape[0];
       const flat = tf.reshape(this.sample(xo, candidates, options.seed), [b * candidates, this.thetaDim]) as tf.Tensor2D;
-      const lp = tf.reshape(this.logProb(flat, this.groupedLogProb ? xo : repeatRows(xo, candidates)), [b, candidates]);
+      const lp = tf.reshape(this.logProb(flat, observationsForDraws(this, xo, candidates)), [b, candidates]);
       const best = tf.argMax(lp, 1).dataSync();
       return tf.gather(flat, Array.from(best, (k, i) => i * candidates + k)) as tf.Tensor2D;
     }));

@@ -5,6 +5,7 @@
  * these interfaces, never the reverse.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { repeatRows } from '../../distributions/distribution.js';
 import type { SeedLike } from '../../random.js';
 import type { ModuleConfig } from '../../io/registry.js';
 import type { RowsInput } from '../../rows.js';
@@ -35,6 +36,15 @@ export interface AmortizedPosterior {
   sample(xo: tf.Tensor2D, n: number, seed?: SeedLike): tf.Tensor3D;
   logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D;
   readonly groupedLogProb?: boolean;
+}
+
+/**
+ * The observations to pass to `posterior.logProb` for L consecutive draws per row of xo (the
+ * draws of `sample(xo, L)` flattened): xo itself where the posterior takes grouped observations,
+ * else every row repeated L times.
+ */
+export function observationsForDraws(posterior: AmortizedPosterior, xo: tf.Tensor2D, L: number): tf.Tensor2D {
+  return posterior.groupedLogProb ? xo : repeatRows(xo, L);
 }
 
 /**
