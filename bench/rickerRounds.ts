@@ -2,6 +2,7 @@
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 200000]
  *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--round-epochs E] [--round-lr LR] (rounds > 1)
  *   [--ensemble K] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
+ *   [--train-on all|region (what later rounds train on)]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
@@ -77,6 +78,9 @@ const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
 // Later rounds continue the previous round's posterior, as `npm run ricker -- --rounds` does, or
 // train a new one (--scratch).
 const scratch = args.includes('--scratch') || (!args.includes('--continue') && RICKER_ROUND_DEFAULTS.retrainFromScratch);
+// What later rounds train on: every simulation so far, or those in the round's region (as the CLI's default unless given).
+const trainOnIndex = args.indexOf('--train-on');
+const trainOn = (trainOnIndex >= 0 ? args[trainOnIndex + 1] : RICKER_ROUND_DEFAULTS.trainOn) as 'all' | 'region';
 const T = 50;
 const DRAWS = 2000;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -97,7 +101,7 @@ function reference(k: number): { observed: number[]; draws: Float64Array; source
 
 await ready({ quiet: true });
 console.log(`TSNPE vs amortized NPE on the Ricker model: ${K} observations at theta*, ${R} rounds, ${N} simulations in round 1 and ${perRound} in each later round; ` +
-  `${set} references, max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}, learning rate ${roundLearningRate ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'}`);
+  `${set} references, max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}, learning rate ${roundLearningRate ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'} on ${trainOn === 'all' ? 'all simulations so far' : 'the simulations in their region'}`);
 const table: { obs: number; round: number; c2st: number; seconds: number; acceptance: number }[] = [];
 for (let k = 1; k <= K; k++) {
   const ref = reference(k);
@@ -113,6 +117,7 @@ for (let k = 1; k <= K; k++) {
     simulate: simulateDataset,
     seed: 100 + k,
     retrainFromScratch: scratch,
+    trainOn,
     train: (data, { round, seed, previous }) =>
       trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs: round === 1 ? maxEpochs : roundEpochs, learningRate: round === 1 ? undefined : roundLearningRate, ensemble, continueFrom: previous ?? undefined }),
     onRoundEnd: (report, posterior) => {

@@ -23,7 +23,7 @@ const SPEC = {
   features: { default: 'windows', help: 'what NPE conditions on: summaries, raw (convolutional embedding of the series), both, or windows (summaries + a sliding-window embedding of log1p(y), y and y = 0)' },
   density: { default: 'nsf', help: 'density estimator: nsf or maf' },
   calibration: { default: 500, help: 'fresh simulations for SBC and coverage (0 skips)' },
-  'max-epochs': { default: 4, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
+  'max-epochs': { default: 5, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
   ensemble: { default: 1, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
   'batch-size': { default: 512, help: 'training minibatch size' },
   'learning-rate': { default: 6e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
@@ -35,6 +35,7 @@ const SPEC = {
   'round-simulations': { default: 0, help: 'simulations of each round after the first (0: half of --simulations)' },
   'round-epochs': { default: 4, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
   'round-learning-rate': { default: 2e-3, help: 'initial learning rate of each round after the first (cosine decay to 5%)' },
+  'round-training': { default: 'all', help: 'what each round after the first trains on: all (every simulation so far) or region (those whose parameters lie in the round\'s HPD region)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
   positiveInt('round-simulations', flags['round-simulations'] as number, 0);
   positiveInt('round-epochs', flags['round-epochs'] as number);
   if (!((flags['round-learning-rate'] as number) > 0)) throw new UsageError(`ricker: --round-learning-rate must be > 0; received ${flags['round-learning-rate']}`);
+  if (!['all', 'region'].includes(flags['round-training'] as string)) throw new UsageError(`ricker: --round-training must be all or region; received "${flags['round-training']}"`);
   if ((flags.rounds as number) > 1 && (method !== 'npe' || flags.posterior)) {
     throw new UsageError('ricker: --rounds > 1 trains NPE for the observation; it cannot be combined with --method abc or pmmh, or with --posterior');
   }
@@ -96,6 +98,7 @@ async function main(): Promise<number> {
     roundSimulations: (flags['round-simulations'] as number) || undefined,
     roundEpochs: flags['round-epochs'] as number,
     roundLearningRate: flags['round-learning-rate'] as number,
+    roundTraining: flags['round-training'] as 'all' | 'region',
     figures: flags.posterior ? (flags.figures as boolean) : !(flags['no-figures'] as boolean),
   });
 

@@ -64,6 +64,8 @@ export interface RickerPipelineOptions {
   /** Epochs and initial learning rate of each round after the first (defaults: RICKER_ROUND_DEFAULTS). */
   roundEpochs?: number;
   roundLearningRate?: number;
+  /** What each round after the first trains on (default: RICKER_ROUND_DEFAULTS.trainOn). */
+  roundTraining?: 'all' | 'region';
   /** Write figures (default true). */
   figures?: boolean;
 }

@@ -28,6 +28,8 @@ export interface RickerRoundsOptions extends RickerTrainingFlags {
   roundEpochs?: number;
   /** Initial learning rate of each later round (default {@link RICKER_ROUND_DEFAULTS}.learningRate). */
   roundLearningRate?: number;
+  /** What each later round trains on: every simulation so far, or those in its HPD region (default {@link RICKER_ROUND_DEFAULTS}.trainOn). */
+  roundTraining?: 'all' | 'region';
   seed: number;
 }
 
@@ -36,7 +38,7 @@ export interface RickerRoundsSummary {
   rounds: number;
   simulationsPerLaterRound: number;
   /** How rounds after the first train: continuing the previous posterior or from scratch, epochs, initial learning rate. */
-  laterRounds: { continueTraining: boolean; maxEpochs: number; learningRate: number };
+  laterRounds: { continueTraining: boolean; maxEpochs: number; learningRate: number; trainOn: 'all' | 'region' };
   totalSimulations: number;
   validFor: string;
   perRound: Omit<RoundReport, 'history'>[];
@@ -50,6 +52,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
   };
   let histories: FitResult[] = [];
   const later = { maxEpochs: o.roundEpochs ?? RICKER_ROUND_DEFAULTS.maxEpochs, learningRate: o.roundLearningRate ?? RICKER_ROUND_DEFAULTS.learningRate };
+  const trainOn = o.roundTraining ?? RICKER_ROUND_DEFAULTS.trainOn;
   const result = await truncatedSequentialNPE<NeuralPosterior & Module>({
     simulator: { module: new URL('../../simulators/ricker/ricker.js', import.meta.url).href, export: 'ricker', options: { T } },
     prior: rickerPrior(),
@@ -71,6 +74,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     // Later rounds continue the previous round's posterior from a lower learning rate (measured
     // in the doc comment of RICKER_ROUND_DEFAULTS).
     retrainFromScratch: RICKER_ROUND_DEFAULTS.retrainFromScratch,
+    trainOn,
     train: (data, { round, seed, previous }) => {
       // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
       const label = `round ${round}/${o.rounds}: training on ${data.n}`;
@@ -100,7 +104,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     summary: {
       rounds: o.rounds,
       simulationsPerLaterRound: o.roundSimulations,
-      laterRounds: { continueTraining: !RICKER_ROUND_DEFAULTS.retrainFromScratch, ...later },
+      laterRounds: { continueTraining: !RICKER_ROUND_DEFAULTS.retrainFromScratch, ...later, trainOn },
       totalSimulations: perRound.reduce((s, r) => s + r.simulations, 0),
       validFor: 'this observation only: later rounds simulate near it, so the posterior is biased for other observations (and is not amortized)',
       perRound,

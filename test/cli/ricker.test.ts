@@ -52,6 +52,7 @@ describe('npm run ricker', () => {
     ['zero rounds', ['--rounds', '0'], /--rounds must be an integer >= 1; received 0/],
     ['zero round epochs', ['--round-epochs', '0'], /--round-epochs must be an integer >= 1; received 0/],
     ['negative round learning rate', ['--round-learning-rate', '-1'], /--round-learning-rate must be > 0; received -1/],
+    ['an unknown round training set', ['--round-training', 'some'], /--round-training must be all or region; received "some"/],
     ['rounds with ABC', ['--rounds', '2', '--method', 'abc'], /--rounds > 1 trains NPE for the observation; it cannot be combined with --method abc/],
     // Regressions: these exited with status 1, or with "n must be a positive integer" for a Flow.
     ['a missing --posterior file', ['--posterior', path.join(dir, 'none.json')], /--posterior .*none\.json: .*(no such file|ENOENT|cannot read)/i],
@@ -127,7 +128,7 @@ describe('npm run ricker', () => {
     expect(r.stdout).toMatch(/valid for this observation only/);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.rounds).toMatchObject({ rounds: 2, simulationsPerLaterRound: 200, totalSimulations: 600, validFor: expect.stringMatching(/this observation only/) });
-    expect(summary.rounds.laterRounds).toEqual({ continueTraining: true, maxEpochs: 1, learningRate: 2e-3 });
+    expect(summary.rounds.laterRounds).toEqual({ continueTraining: true, maxEpochs: 1, learningRate: 2e-3, trainOn: 'all' });
     expect(summary.training.epochs).toEqual([1]); // the last round's history: --round-epochs
     const [first, second] = summary.rounds.perRound;
     expect(first).toMatchObject({ round: 1, simulations: 400, threshold: null, acceptanceRate: 1 });

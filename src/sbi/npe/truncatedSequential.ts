@@ -19,7 +19,10 @@ import { hpdThreshold, TruncatedPrior } from './truncation.js';
 /** A posterior that a round trains (draws, log densities, `dispose`): an `NPEPosterior` or an ensemble. */
 export type RoundPosterior = NeuralPosterior;
 
-/** The pairs a round trains on: every simulation of this and the previous rounds, kept rows only. */
+/**
+ * The pairs a round trains on: the kept simulations of this and the previous rounds (all of them,
+ * or with `trainOn: 'region'` those whose parameters lie in this round's region).
+ */
 export interface RoundData {
   /** Row-major n x thetaDim. */
   thetas: Float64Array;
@@ -54,7 +57,7 @@ export interface RoundReport {
   /** Of those, kept (finite) and dropped. */
   kept: number;
   dropped: number;
-  /** Training rows: kept simulations of this and all previous rounds. */
+  /** Training rows: kept simulations of this and the previous rounds (with `trainOn: 'region'`, those in this round's region). */
   trainingRows: number;
   /** log q threshold of the region this round's parameters were drawn from (null: the prior). */
   threshold: number | null;
@@ -89,6 +92,14 @@ export interface TruncatedSequentialOptions<P extends RoundPosterior = RoundPost
    * instead of continuing the previous round's network and standardisations (default false, as sbi).
    */
   retrainFromScratch?: boolean;
+  /**
+   * What a later round trains on: 'all' simulations so far (default, as sbi), or 'region': only
+   * those whose parameters lie in this round's HPD region (this round's draws, and the earlier
+   * rounds' draws that fall inside it). Earlier draws filtered to the region are draws of the prior
+   * truncated to it (when the regions are nested), so the plain NPE loss stays valid for x_o; the
+   * training time goes to the part of parameter space that matters for x_o.
+   */
+  trainOn?: 'all' | 'region';
   /** Options of the default trainer (ignored with `train`). */
   npe?: Omit<NPEOptions, 'simulations' | 'thetas' | 'xs' | 'thetaDim' | 'xDim' | 'seed'>;
   /** HPD region: the mass left outside (default 1e-4) and posterior draws that estimate it (default 10 000). */
@@ -146,6 +157,8 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
   const where = 'truncatedSequentialNPE';
   const { prior, rounds, simulations } = options;
   const perRound = options.simulationsPerRound ?? simulations;
+  const trainOn = options.trainOn ?? 'all';
+  if (trainOn !== 'all' && trainOn !== 'region') throw new Error(`${where}: trainOn must be 'all' or 'region'; received ${String(trainOn)}`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`${where}: rounds must be an integer >= 1; received ${rounds}`);
   if (!Number.isInteger(simulations) || simulations < 1) throw new Error(`${where}: simulations must be a positive integer; received ${simulations}`);
   if (!Number.isInteger(perRound) || perRound < 1) throw new Error(`${where}: simulationsPerRound must be a positive integer; received ${perRound}`);
@@ -177,6 +190,16 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
         threshold = hpdThreshold(posterior, xo, { quantile: options.quantile, samples: options.thresholdSamples, seed: seeds.threshold });
         const truncated = new TruncatedPrior(prior, posterior, xo, { threshold, batch: options.proposalBatch, minAcceptanceRate: options.minAcceptanceRate });
         ({ thetas, proposed, acceptanceRate } = truncated.sampleWithStats(n, seeds.proposal));
+        // trainOn 'region': earlier rounds' draws outside this region leave the training set for good.
+        if (trainOn === 'region') {
+          for (let k = 0; k < thetaParts.length; k++) {
+            if (thetaParts[k].length === 0) continue;
+            const inside = truncated.contains(thetaParts[k]);
+            const outputDim = xParts[k].length / (thetaParts[k].length / prior.dim);
+            thetaParts[k] = keepRows(thetaParts[k], prior.dim, inside);
+            xParts[k] = keepRows(xParts[k], outputDim, inside);
+          }
+        }
       }
       const t1 = performance.now();
       const sim = await simulate({
@@ -230,6 +253,14 @@ function defaultTrainer(prior: Prior, npe: TruncatedSequentialOptions['npe']): R
     const { posterior, history } = trainNPE({ bounds: prior.bounds ?? null, ...npe, simulations: data, seed, continueFrom: previous ?? undefined });
     return { posterior, history };
   };
+}
+
+/** The rows (row-major, `width` columns) where `keep` is 1. */
+function keepRows(values: Float64Array, width: number, keep: Uint8Array): Float64Array {
+  const out = new Float64Array(keep.reduce((s, k) => s + k, 0) * width);
+  let row = 0;
+  for (let i = 0; i < keep.length; i++) if (keep[i]) out.set(values.subarray(i * width, (i + 1) * width), width * row++);
+  return out;
 }
 
 function concat(parts: Float64Array[]): Float64Array {

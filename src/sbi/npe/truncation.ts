@@ -119,6 +119,19 @@ export class TruncatedPrior implements Prior {
     return lp.map((v, i) => (inside[i] >= this.threshold ? v : -Infinity));
   }
 
+  /** 1 where a row (row-major n x dim) lies in the region, log q(theta | x_o) >= threshold, else 0. */
+  contains(thetas: Float64Array, n?: number): Uint8Array {
+    const rows = rowCount('TruncatedPrior.contains', thetas, this.dim, n);
+    const inside = new Uint8Array(rows);
+    // In batches: one density evaluation of every earlier simulation would hold them all as tensors at once.
+    for (let start = 0; start < rows; start += this.batch) {
+      const end = Math.min(rows, start + this.batch);
+      const lp = this.regionLogProb(thetas.subarray(start * this.dim, end * this.dim), end - start);
+      for (let i = 0; i < lp.length; i++) inside[start + i] = lp[i] >= this.threshold ? 1 : 0;
+    }
+    return inside;
+  }
+
   /** n draws, row-major n x dim. */
   sample(n: number, seed?: SeedLike): Float64Array {
     return this.sampleWithStats(n, seed).thetas;

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { truncatedSequentialNPE, type TruncatedSequentialOptions } from '../../../src/sbi/npe/truncatedSequential.js';
 import { hpdThreshold, TruncatedPrior } from '../../../src/sbi/npe/truncation.js';
 import { trainNPE } from '../../../src/sbi/npe/trainNPE.js';
+import type { NPEPosterior } from '../../../src/sbi/npe/posterior.js';
 import { GaussianPrior } from '../../../src/sbi/simulation/gaussianPrior.js';
 import { UniformPrior } from '../../../src/sbi/simulation/prior.js';
 import { simulatorFromFunction } from '../../../src/sbi/simulation/simulator.js';
@@ -105,6 +106,36 @@ describe('truncated sequential NPE', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  test("trainOn 'region': a later round trains on its own draws and the earlier draws inside its region only", async () => {
+    const before = tf.memory().numTensors;
+    const seen: { n: number; minLogProb: number }[] = [];
+    const run = await truncatedSequentialNPE(
+      base({
+        trainOn: 'region',
+        train: (data, { seed, previous }) => {
+          // Before training continues, `previous` is the posterior whose region this round drew from.
+          const minLogProb = previous
+            ? tf.tidy(() => Math.min(...previous.logProb({ values: data.thetas, width: 2 }, [XO]).dataSync()))
+            : -Infinity;
+          seen.push({ n: data.n, minLogProb });
+          const { posterior, history } = trainNPE({ ...npe, simulations: data, seed, continueFrom: (previous as NPEPosterior | null) ?? undefined });
+          return { posterior, history };
+        },
+      }),
+    );
+    const [r1, r2] = run.rounds;
+    expect(r1.trainingRows).toBe(1000);
+    // Round 2: its 1 000 draws and the part of round 1's prior draws that lies in its region.
+    expect(r2.trainingRows).toBe(seen[1].n);
+    expect(r2.trainingRows).toBeGreaterThan(1000);
+    expect(r2.trainingRows).toBeLessThan(1000 + 0.3 * 1000);
+    expect(seen[1].minLogProb).toBeGreaterThanOrEqual(r2.threshold!);
+    expect(posteriorError(run.posterior)).toBeLessThan(0.7);
+    run.posterior.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(truncatedSequentialNPE(base({ trainOn: 'some' as 'all' }))).rejects.toThrow(/trainOn must be 'all' or 'region'; received some/);
+  });
+
   test('truncated prior: every draw reaches the threshold and lies in the prior box; seeded; HPD mass 1 - epsilon', () => {
     const before = tf.memory().numTensors;
     const box = new UniformPrior([-2, -2], [2, 2]);
@@ -139,6 +170,10 @@ describe('truncated sequential NPE', () => {
     const tlp = truncated.logProb(check, 2);
     expect(tlp[0]).toBeCloseTo(-Math.log(16), 10);
     expect(tlp[1]).toBe(-Infinity);
+    // contains: the same region test, in batches of any size.
+    expect(Array.from(truncated.contains(check))).toEqual([1, 0]);
+    const small = new TruncatedPrior(box, posterior, xo, { threshold, batch: 7 });
+    expect(Array.from(small.contains(draws.subarray(0, 40)))).toEqual(new Array(20).fill(1));
     // A threshold no prior draw reaches: a clear error naming the acceptance rate.
     const impossible = new TruncatedPrior(box, posterior, xo, { threshold: 1e6, batch: 1000, minAcceptanceRate: 0.5 });
     expect(() => impossible.sample(100, 8)).toThrow(/acceptance rate .* below minAcceptanceRate 0.5/);
