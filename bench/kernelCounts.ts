@@ -77,7 +77,7 @@ export function rickerStepCase(batch = 512, T = 50, mode: RickerFeatureMode = RI
   const random = toRandom(7);
   const { summaryWidth, rawWidth, width } = rickerFeatureWidths(mode, T);
   const embedding = rickerEmbedding(mode, summaryWidth, rawWidth, random.fork())!;
-  const learned = nsf({ dim: 3, contextDim: 64, seed: random.fork() });
+  const learned = nsf({ dim: 3, contextDim: 64, ...RICKER_NPE_DEFAULTS.flow, seed: random.fork() });
   const bounds = { low: [...RICKER_PRIOR_LOW], high: [...RICKER_PRIOR_HIGH] };
   const flow = new Flow(new StandardNormal(3), new Chain([
     learned.bijector,

@@ -52,7 +52,7 @@ export async function benchRickerStep({ quick = false }: { quick?: boolean } = {
   const [steps, warmup] = quick ? [15, 10] : [40, 20];
   const ms = median(timeRickerSteps(steps, warmup));
   const threads = availableParallelism();
-  const args = ['--batch', '512', '--summaries', String(RICKER_SUMMARY_COUNT), '--embedding', RICKER_NPE_DEFAULTS.features, '--steps', String(steps), '--warmup', String(warmup)];
+  const args = ['--batch', '512', '--summaries', String(RICKER_SUMMARY_COUNT), '--embedding', RICKER_NPE_DEFAULTS.features, '--transforms', String(RICKER_NPE_DEFAULTS.flow.transforms), '--steps', String(steps), '--warmup', String(warmup)];
   const reference = await runTorch('bench_ricker.py', args);
   const referenceAllCores = reference && threads > 1 ? await runTorch('bench_ricker.py', args, { threads }) : reference;
   return { ms, reference, referenceAllCores, threads };

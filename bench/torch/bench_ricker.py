@@ -82,12 +82,12 @@ class WindowEmbedding(nn.Module):
 
 
 class RickerPosterior(nn.Module):
-    def __init__(self, summaries: int, embedding: str, T: int) -> None:
+    def __init__(self, summaries: int, embedding: str, T: int, transforms: int) -> None:
         super().__init__()
         self.summaries = summaries
         self.summary = nn.Sequential(nn.Linear(summaries, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU())
         self.series = WindowEmbedding(T) if embedding == "windows" else ConvEmbedding()
-        self.flow = nsf(3, 64, [64, 64], 5)
+        self.flow = nsf(3, 64, [64, 64], transforms)
         # The fixed standardisation of the unconstrained parameters (values as a trained run has them).
         self.register_buffer("shift", torch.zeros(3))
         self.register_buffer("scale", torch.full((3,), 1.5))
@@ -113,6 +113,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--embedding", choices=["windows", "both"], default="windows")
+    ap.add_argument("--transforms", type=int, default=3, help="NSF transforms (RICKER_NPE_DEFAULTS.flow)")
     args = ap.parse_args()
     if args.T != 50:
         raise SystemExit("bench_ricker.py: the conv embedding's sizes assume T = 50")
@@ -120,7 +121,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.set_default_dtype(torch.float32)
     torch.manual_seed(args.seed)
-    model = RickerPosterior(args.summaries, args.embedding, args.T)
+    model = RickerPosterior(args.summaries, args.embedding, args.T, args.transforms)
     theta = LOW + (HIGH - LOW) * (0.02 + 0.96 * torch.rand(args.batch, 3))
     x = torch.randn(args.batch, args.summaries + (3 if args.embedding == "windows" else 1) * args.T)
     step = nll_step(model, theta, x, lr=2e-3)

@@ -66,49 +66,39 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
 }
 
 /**
- * Defaults for the Ricker posterior, chosen by measurement on the TUNING observations only (four
- * series simulated at theta* = (3.8, 0.3, 10) with obs seeds 1..4 of `bench/pmmhRicker.ts`,
- * PMMH references of 4 x 4000 draws; C2ST of 2 000 NPE draws against 2 000 reference draws;
- * expected HPD coverage and SBC on 500 fresh simulations; `bench/rickerTune.ts`, seed 1):
+ * Defaults for the Ricker posterior, chosen by measurement on the TUNING observations only (the
+ * committed set `bench/data/ricker/tuning`: 4 series at theta* = (3.8, 0.3, 10) and 4 drawn from
+ * the prior, PMMH references; C2ST of 2 000 NPE draws against 2 000 reference draws; expected HPD
+ * coverage and SBC on 500 fresh simulations; `node --import tsx bench/rickerTune.ts [flags]`).
+ * Pairs below are mean C2ST at theta* / prior-drawn; "2 seeds" is the mean over training seeds 1
+ * and 2 (a seed moves a mean by about 0.02 and one observation by up to 0.1).
  * - features 'windows' (the summaries through an MLP beside a sliding-window deep set of
- *   log1p(y), y and 1[y = 0], {@link RICKER_WINDOW_DEFAULTS}), one posterior, batch 512, cosine
- *   decay to 5%: 200 000 simulations x 4 epochs from a learning rate of 6e-3 gave mean C2ST
- *   0.659 (0.629 / 0.655 / 0.676 / 0.677), coverage 0.496 / 0.808 / 0.958 at 0.5 / 0.8 / 0.95,
- *   SBC passes (with seed 2: 0.680, coverage 0.466 / 0.808 / 0.950, SBC passes: the seed moves
- *   the mean by about 0.02, as much as the options below); from 4e-3 0.669 (coverage 0.482 / 0.806 / 0.958), from 8e-3 0.663 (0.474 /
- *   0.810 / 0.964, SBC p-values 0.048 / 0.035 / 0.205); 3 epochs (6e-3) 0.678; 100 000
- *   simulations x 7 epochs (4e-3, about the same number of steps) 0.675. More simulations beat
- *   more epochs at equal cost (simulations are nearly free: 200 000 take about 1 s).
- * - The budget: `npm run ricker` end to end in at most about 2 minutes on 2 cores. 4 epochs of
- *   180 000 training rows are 1 408 steps; with the fused window kernel a step takes about 48 ms
- *   on an idle machine, and the whole run took 107 s (train 93 s) on a quiet host.
- * - Rechecked on the committed tuning reference set (`bench/data/ricker/tuning`, 4 observations at
- *   theta* and 4 prior-drawn; `node --import tsx bench/rickerTune.ts`, 2026-12-03, with the fused
- *   kernel): these defaults gave mean C2ST 0.665 at theta* and 0.671 prior-drawn, coverage
- *   0.504 / 0.822 / 0.962, SBC passes; batch 256 from 4e-3 gave 0.650 / 0.666 (coverage 0.498 /
- *   0.806 / 0.952) but costs about 1.24x the training time per epoch (a step of 256 rows takes 30 ms
- *   against 48 ms for 512), which the budget does not allow.
- * - Also measured on the committed tuning set (2026-12-03 evening; `bench/rickerTune.ts` flags in
- *   brackets), none adopted: the cosine decay evaluated per step instead of per epoch
- *   (`--schedule step`) 0.669 / 0.671 (seed 1; the defaults 0.665 / 0.671); 800 000 fresh
- *   simulations for one epoch, the same number of steps (`--simulations 800000 --epochs 1
- *   --schedule step`) 0.660 / 0.649 with seed 1 but 0.680 / 0.671 with seed 2; 3 flow transforms
- *   instead of 5 (`--transforms 3`) 0.669 / 0.674 and 0.662 / 0.680 with seeds 1 and 2 (defaults
- *   with seed 2: 0.656 / 0.662), about 0.008 worse for about 25% less training time (127 against
- *   168 s side by side) - the first candidate for spending the budget on more epochs instead: 3
- *   transforms for 5 epochs (`--transforms 3 --epochs 5`, about the defaults' training time) gave
- *   0.665 / 0.660 with seed 1 and 0.633 / 0.653 with seed 2 (77 s of training alone, where
- *   `npm run ricker` trained the defaults in 92 s): means over the two seeds 0.649 / 0.657 against
- *   the defaults' 0.661 / 0.667. Measured at the end of a session, so not yet adopted: the next
- *   step is to rerun the evaluation (and `--rounds`) with it.
- * - What limits it (seed 1; mean sd ratio of NPE draws to reference draws, log r / sigma / phi,
- *   printed by the same script): the defaults 0.665 / 0.671, sd ratio 1.21 / 1.27 / 1.32 (too
- *   wide); 12 epochs (`--epochs 12`, 3x the training time) 0.638 / 0.646, sd ratio 1.08 / 1.21 /
- *   1.17; a window embedding of width 64 (`--width 64`, 4 epochs; 192 s of training against 174 s
- *   for the defaults, each beside another job) 0.651 / 0.675, sd ratio 1.20 / 1.24 / 1.32.
- *   Training steps, not the embedding's width, are what the 2-minute budget runs short of.
- * The previous defaults (features 'both', 20 000 simulations, two posteriors of 45 epochs from
- * 2e-3) scored a mean C2ST of 0.695 on the five observations of `npm run bench:ricker`.
+ *   log1p(y), y and 1[y = 0], {@link RICKER_WINDOW_DEFAULTS}), 200 000 simulations, one NSF of 3
+ *   transforms, 5 epochs, batch 512, 6e-3 with a cosine decay to 5% (these defaults,
+ *   `--transforms 3 --epochs 5`): 2 seeds 0.649 / 0.657 (seed 1: 0.665 / 0.660, coverage
+ *   0.464 / 0.794 / 0.964, SBC passes; seed 2: 0.633 / 0.653, coverage 0.496 / 0.820 / 0.958,
+ *   SBC p 0.117 / 0.353 / 0.002).
+ * - The budget: `npm run ricker` end to end in at most about 2 minutes on 2 cores. Training is
+ *   almost all of it; 3 transforms make a step about 25% cheaper than 5, so 5 epochs cost what 4
+ *   epochs of 5 transforms did (side by side on an idle host, 2026-12-03: `npm run ricker` trained
+ *   70.3 s, 80.0 s in all, against 70.9 s and 82.7 s for the previous defaults).
+ * - Runs that lost (2026-12-03): the previous defaults, 5 transforms for 4 epochs, 2 seeds
+ *   0.661 / 0.667; 3 transforms for 4 epochs 0.666 / 0.677; 3 transforms, batch 256 from 4e-3
+ *   for 4 epochs (about the same time) 0.653 / 0.693; 3 transforms for 6 epochs 0.645 / 0.649
+ *   (SBC passes with both seeds), within a seed's spread of 5 epochs for 12% more time (89.5 s in
+ *   all), which the budget cannot spare on a busier host; 5 transforms, batch 256 from 4e-3
+ *   (seed 1) 0.650 / 0.666 for 1.24x the time; the cosine decay per step instead of per epoch
+ *   (`--schedule step`, seed 1) 0.669 / 0.671; 800 000 fresh simulations for one epoch (`--simulations
+ *   800000 --epochs 1 --schedule step`) 0.660 / 0.649 with seed 1, 0.680 / 0.671 with seed 2.
+ *   Earlier (5 transforms, seed 1, older reference set): 4e-3 0.669, 8e-3 0.663 (SBC p 0.035 on
+ *   sigma), 3 epochs 0.678, 100 000 simulations x 7 epochs 0.675.
+ * - What limits it (seed 1, 5 transforms; mean sd ratio of NPE draws to reference draws, log r /
+ *   sigma / phi, printed by the same script): 4 epochs 0.665 / 0.671, sd ratio 1.21 / 1.27 / 1.32
+ *   (too wide); 12 epochs (3x the training time) 0.638 / 0.646, sd ratio 1.08 / 1.21 / 1.17; an
+ *   embedding of width 64 0.651 / 0.675, sd ratio 1.20 / 1.24 / 1.32. Training steps, not the
+ *   embedding's width, are what the 2-minute budget runs short of.
+ * The defaults before issue 15 (features 'both', 20 000 simulations, two posteriors of 45 epochs
+ * from 2e-3) scored a mean C2ST of 0.695 on the five observations of the old `npm run bench:ricker`.
  */
 export const RICKER_NPE_DEFAULTS = {
   features: 'windows' as RickerFeatureMode,
@@ -116,8 +106,10 @@ export const RICKER_NPE_DEFAULTS = {
   simulations: 200_000,
   batchSize: 512,
   learningRate: 6e-3,
-  maxEpochs: 4,
+  maxEpochs: 5,
   ensemble: 1,
+  /** The NSF's size: 3 transforms (the builder's default hidden layers [64, 64] and 8 bins). */
+  flow: { transforms: 3 },
   /** Cosine decay over maxEpochs down to this fraction of the initial rate (unless a schedule is given). */
   cosineFloor: 0.05,
 };
@@ -143,6 +135,8 @@ export const RICKER_NPE_DEFAULTS = {
  */
 export const RICKER_ROUND_DEFAULTS = {
   retrainFromScratch: false,
+  /** Later rounds train on every simulation so far ('all') or on those in the round's HPD region ('region'). */
+  trainOn: 'all' as 'all' | 'region',
   maxEpochs: 4,
   learningRate: 2e-3,
 };
@@ -167,6 +161,7 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
         trainNPE({
           batchSize: RICKER_NPE_DEFAULTS.batchSize,
           learningRate: RICKER_NPE_DEFAULTS.learningRate,
+          flow: RICKER_NPE_DEFAULTS.flow,
           ...rest,
           maxEpochs,
           schedule,
