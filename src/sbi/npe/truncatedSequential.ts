@@ -97,7 +97,8 @@ export interface TruncatedSequentialOptions<P extends RoundPosterior = RoundPost
    * those whose parameters lie in this round's HPD region (this round's draws, and the earlier
    * rounds' draws that fall inside it). Earlier draws filtered to the region are draws of the prior
    * truncated to it (when the regions are nested), so the plain NPE loss stays valid for x_o; the
-   * training time goes to the part of parameter space that matters for x_o.
+   * training time goes to the part of parameter space that matters for x_o. Every round filters
+   * all earlier draws again (a region may reach where an earlier one did not).
    */
   trainOn?: 'all' | 'region';
   /** Options of the default trainer (ignored with `train`). */
@@ -186,20 +187,13 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
       let thetas: Float64Array | undefined;
       let proposed = n;
       let acceptanceRate = 1;
+      let inRegion: Uint8Array[] | null = null;
       if (posterior) {
         threshold = hpdThreshold(posterior, xo, { quantile: options.quantile, samples: options.thresholdSamples, seed: seeds.threshold });
         const truncated = new TruncatedPrior(prior, posterior, xo, { threshold, batch: options.proposalBatch, minAcceptanceRate: options.minAcceptanceRate });
         ({ thetas, proposed, acceptanceRate } = truncated.sampleWithStats(n, seeds.proposal));
-        // trainOn 'region': earlier rounds' draws outside this region leave the training set for good.
-        if (trainOn === 'region') {
-          for (let k = 0; k < thetaParts.length; k++) {
-            if (thetaParts[k].length === 0) continue;
-            const inside = truncated.contains(thetaParts[k]);
-            const outputDim = xParts[k].length / (thetaParts[k].length / prior.dim);
-            thetaParts[k] = keepRows(thetaParts[k], prior.dim, inside);
-            xParts[k] = keepRows(xParts[k], outputDim, inside);
-          }
-        }
+        // trainOn 'region': this round trains on the earlier rounds' draws that lie in its region.
+        if (trainOn === 'region') inRegion = thetaParts.map((part) => truncated.contains(part));
       }
       const t1 = performance.now();
       const sim = await simulate({
@@ -213,7 +207,9 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
       thetaParts.push(sim.thetas);
       xParts.push(sim.xs);
       const t2 = performance.now();
-      const data = { thetas: concat(thetaParts), xs: concat(xParts), n: 0, thetaDim: sim.thetaDim, outputDim: sim.outputDim };
+      // Every simulation so far, or (trainOn 'region') this round's and the earlier ones inside its region.
+      const pick = (parts: Float64Array[], width: number) => (inRegion ? [...inRegion.map((keep, k) => keepRows(parts[k], width, keep)), parts[parts.length - 1]] : parts);
+      const data = { thetas: concat(pick(thetaParts, sim.thetaDim)), xs: concat(pick(xParts, sim.outputDim)), n: 0, thetaDim: sim.thetaDim, outputDim: sim.outputDim };
       data.n = data.thetas.length / data.thetaDim;
       const previous = options.retrainFromScratch ? null : posterior;
       if (!previous) {

@@ -106,11 +106,12 @@ describe('truncated sequential NPE', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  test("trainOn 'region': a later round trains on its own draws and the earlier draws inside its region only", async () => {
+  test("trainOn 'region': a later round trains on its own draws and the earlier rounds' draws inside its region only", async () => {
     const before = tf.memory().numTensors;
     const seen: { n: number; minLogProb: number }[] = [];
     const run = await truncatedSequentialNPE(
       base({
+        rounds: 3,
         trainOn: 'region',
         train: (data, { seed, previous }) => {
           // Before training continues, `previous` is the posterior whose region this round drew from.
@@ -123,13 +124,18 @@ describe('truncated sequential NPE', () => {
         },
       }),
     );
-    const [r1, r2] = run.rounds;
+    const [r1, r2, r3] = run.rounds;
     expect(r1.trainingRows).toBe(1000);
     // Round 2: its 1 000 draws and the part of round 1's prior draws that lies in its region.
     expect(r2.trainingRows).toBe(seen[1].n);
     expect(r2.trainingRows).toBeGreaterThan(1000);
     expect(r2.trainingRows).toBeLessThan(1000 + 0.3 * 1000);
     expect(seen[1].minLogProb).toBeGreaterThanOrEqual(r2.threshold!);
+    // Round 3: its draws and every earlier draw (of rounds 1 and 2) in its own region.
+    expect(r3.trainingRows).toBe(seen[2].n);
+    expect(r3.trainingRows).toBeGreaterThan(1000);
+    expect(r3.trainingRows).toBeLessThan(3000);
+    expect(seen[2].minLogProb).toBeGreaterThanOrEqual(r3.threshold!);
     expect(posteriorError(run.posterior)).toBeLessThan(0.7);
     run.posterior.dispose();
     expect(tf.memory().numTensors).toBe(before);
