@@ -9,7 +9,7 @@
  *   node --import tsx bench/rickerTune.ts [--simulations 200000] [--epochs 4] [--lr 6e-3]
  *     [--batch 512] [--ensemble 1] [--features windows] [--width 32] [--window 4] [--layers 2]
  *     [--pooling both] [--pass 3] [--seed 1] [--calibration 500] [--schedule epoch|step] [--floor 0.05]
- *     [--transforms 5] [--hidden 64] [--validation 0.1]
+ *     [--transforms 3] [--hidden 64] [--validation 0.1]
  */
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -49,8 +49,8 @@ const o = {
   /** Cosine decay evaluated per epoch or per step. */
   schedule: arg('schedule', 'epoch') as 'epoch' | 'step',
   floor: Number(arg('floor', String(RICKER_NPE_DEFAULTS.cosineFloor))),
-  /** Flow transforms and hidden width (0: the builder's defaults). */
-  transforms: Number(arg('transforms', '0')),
+  /** Flow transforms (default: the Ricker default's) and hidden width (0: the builder's default). */
+  transforms: Number(arg('transforms', String(RICKER_NPE_DEFAULTS.flow.transforms))),
   hidden: Number(arg('hidden', '0')),
   validation: Number(arg('validation', '0.1')),
 };
@@ -75,7 +75,7 @@ const trained = trainRickerNPE({
   learningRate: o.lr,
   schedule: cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }),
   validationFraction: o.validation,
-  flow: { ...(o.transforms > 0 ? { transforms: o.transforms } : {}), ...(o.hidden > 0 ? { hidden: [o.hidden, o.hidden] } : {}) },
+  flow: { transforms: o.transforms, ...(o.hidden > 0 ? { hidden: [o.hidden, o.hidden] } : {}) },
   windowEmbedding: { width: o.width, window: o.window, pointwiseLayers: o.layers, pooling: o.pooling, passThrough: o.pass },
 });
 const trainSeconds = (performance.now() - t1) / 1000;

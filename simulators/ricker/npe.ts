@@ -161,8 +161,9 @@ export function trainRickerNPE(options: RickerNPEOptions): RickerNPEResult {
         trainNPE({
           batchSize: RICKER_NPE_DEFAULTS.batchSize,
           learningRate: RICKER_NPE_DEFAULTS.learningRate,
-          flow: RICKER_NPE_DEFAULTS.flow,
           ...rest,
+          // A partial flow option (say, only `hidden`) keeps the default's other sizes.
+          flow: { ...RICKER_NPE_DEFAULTS.flow, ...rest.flow },
           maxEpochs,
           schedule,
           // One progress scale over all members: epochs of member k follow those of members < k.
