@@ -116,28 +116,39 @@ export const RICKER_NPE_DEFAULTS = {
 
 /**
  * Rounds after the first of `npm run ricker -- --rounds N` (truncated sequential NPE for one
- * observation): each continues training the previous round's posterior on all simulations so
- * far, for `maxEpochs` epochs from `learningRate` with the same cosine decay. Restarting the
- * amortized 6e-3 on a trained network undid round 1 (evaluation theta-1, round 2: C2ST 0.730
- * against 0.672 from scratch); from 2e-3 it refines it. Chosen on the tuning observations
- * theta-1..3 (`npm run bench:ricker-rounds -- --set tuning --observations 3 --rounds 3
- * --simulations 200000`, 2026-12-03), C2ST after rounds 1 / 2 / 3:
- * - continue, 4 epochs from 2e-3 (these defaults): theta-1 0.743 / 0.769 / 0.686, theta-2
- *   0.664 / 0.636 / 0.597, theta-3 0.653 / 0.629 / 0.590; means 0.687 / 0.678 / 0.624, 627 s per
- *   observation on a shared machine;
- * - retrain from scratch each round, 4 epochs from 6e-3 (the behaviour before; `--scratch
- *   --round-lr 6e-3`): theta-1 0.743 / 0.720 / 0.706, theta-2 0.664 / 0.788 / 0.655, theta-3
- *   0.653 / 0.581 / 0.593; means 0.687 / 0.696 / 0.651;
- * - retrain from scratch, 8 epochs from 6e-3 (twice the cost): theta-1 0.743 / 0.714 / 0.777,
- *   stopped after that observation (its round 3 lost what round 2 gained);
- * - continue, 4 epochs from 2e-3, 200 000 simulations per later round (1.5x the cost): theta-1
- *   0.743 / 0.722 / 0.705, stopped after that observation for time.
+ * observation): each continues training the previous round's posterior for `maxEpochs` epochs
+ * from `learningRate` with the same cosine decay, on the simulations so far whose parameters lie
+ * in the round's HPD region (`trainOn: 'region'`: this round's draws from the truncated prior and
+ * the earlier draws that fall inside it; see `truncatedSequentialNPE`). Restarting the amortized
+ * 6e-3 on a trained network undid round 1 (evaluation theta-1, round 2: C2ST 0.730 against 0.672
+ * from scratch); from 2e-3 it refines it. Chosen on the tuning observations theta-1..3 (`npm run
+ * bench:ricker-rounds -- --set tuning [flags]`, 2026-12-03), C2ST after rounds 1 / 2 / 3:
+ * - with today's amortized defaults (3 transforms, 5 epochs):
+ *   - region, 8 epochs (these defaults; `--train-on region --round-epochs 8`): theta-1
+ *     0.744 / 0.761 / 0.712, theta-2 0.654 / 0.612 / 0.630, theta-3 0.645 / 0.580 / 0.535;
+ *     means 0.681 / 0.651 / 0.625, 579 s per observation on a shared machine (in this run a
+ *     round dropped the earlier draws outside its region for good; now every round filters all
+ *     earlier draws again, which changes round 3 only);
+ *   - all simulations so far, 4 epochs (`--train-on all --round-epochs 4`): theta-1
+ *     0.744 / 0.773 / 0.756, theta-2 0.654 / 0.625 / 0.636, theta-3 0.645 / 0.599 / 0.542;
+ *     means 0.681 / 0.666 / 0.645, 494 s per observation.
+ * - with the amortized defaults before (5 transforms, 4 epochs), all simulations so far:
+ *   - continue, 4 epochs from 2e-3: means 0.687 / 0.678 / 0.624 (theta-1 0.743 / 0.769 / 0.686,
+ *     theta-2 0.664 / 0.636 / 0.597, theta-3 0.653 / 0.629 / 0.590);
+ *   - retrain from scratch each round, 4 epochs from 6e-3 (`--scratch --round-lr 6e-3`): means
+ *     0.687 / 0.696 / 0.651 (theta-1 0.743 / 0.720 / 0.706, theta-2 0.664 / 0.788 / 0.655,
+ *     theta-3 0.653 / 0.581 / 0.593);
+ *   - retrain from scratch, 8 epochs from 6e-3: theta-1 0.743 / 0.714 / 0.777, stopped there;
+ *   - continue, 4 epochs, 200 000 simulations per later round: theta-1 0.743 / 0.722 / 0.705,
+ *     stopped there for time.
+ * A round's C2ST moves by several hundredths with its training trajectory, so differences of
+ * 0.02 between these means are at the edge of what three observations can show.
  */
 export const RICKER_ROUND_DEFAULTS = {
   retrainFromScratch: false,
   /** Later rounds train on every simulation so far ('all') or on those in the round's HPD region ('region'). */
-  trainOn: 'all' as 'all' | 'region',
-  maxEpochs: 4,
+  trainOn: 'region' as 'all' | 'region',
+  maxEpochs: 8,
   learningRate: 2e-3,
 };
 

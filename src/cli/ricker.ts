@@ -30,12 +30,12 @@ const SPEC = {
   rounds: {
     default: 1,
     help: 'NPE rounds for this observation: 1 is the amortized posterior; N > 1 runs truncated sequential NPE (Deistler et al. 2022), each later round ' +
-      'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and continuing training on all simulations; the saved posterior is then valid for this observation only',
+      'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and continuing training on the simulations in that region (see --round-training); the saved posterior is then valid for this observation only',
   },
   'round-simulations': { default: 0, help: 'simulations of each round after the first (0: half of --simulations)' },
-  'round-epochs': { default: 4, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
+  'round-epochs': { default: 8, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
   'round-learning-rate': { default: 2e-3, help: 'initial learning rate of each round after the first (cosine decay to 5%)' },
-  'round-training': { default: 'all', help: 'what each round after the first trains on: all (every simulation so far) or region (those whose parameters lie in the round\'s HPD region)' },
+  'round-training': { default: 'region', help: 'what each round after the first trains on: all (every simulation so far) or region (those whose parameters lie in the round\'s HPD region)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   quiet: { default: false, help: 'no progress bars' },

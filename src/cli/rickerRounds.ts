@@ -3,8 +3,8 @@
  * (src/sbi/npe/truncatedSequential.ts) with the Ricker trainer. Round 1 is exactly the amortized
  * posterior of `--rounds 1` (the same prior simulations and training seed); each later round
  * simulates from the prior truncated to the current posterior's highest-density region for the
- * observation and continues training the posterior on all simulations so far, from a lower
- * learning rate ({@link RICKER_ROUND_DEFAULTS}). The result is valid for this observation only.
+ * observation and continues training the posterior, from a lower learning rate, on the
+ * simulations so far whose parameters lie in that region ({@link RICKER_ROUND_DEFAULTS}). The result is valid for this observation only.
  */
 import { rickerPrior } from '../../simulators/ricker/ricker.js';
 import { RICKER_ROUND_DEFAULTS } from '../../simulators/ricker/npe.js';
