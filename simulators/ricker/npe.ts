@@ -84,7 +84,9 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   70.3 s, 80.0 s in all, against 70.9 s and 82.7 s for the previous defaults).
  * - Runs that lost (2026-12-03): the previous defaults, 5 transforms for 4 epochs, 2 seeds
  *   0.661 / 0.667; 3 transforms for 4 epochs 0.666 / 0.677; 3 transforms, batch 256 from 4e-3
- *   for 4 epochs (about the same time) 0.653 / 0.693; 3 transforms for 6 epochs 0.645 / 0.649
+ *   for 4 epochs (about the same time) 0.653 / 0.693; one 1x1 window layer instead of two for 6 epochs
+ *   (`--layers 1 --epochs 6`, about the same time) 0.657 / 0.657; windows of 8 steps instead of
+ *   4 (`--window 8`, about 5% more time) 0.645 / 0.651; 3 transforms for 6 epochs 0.645 / 0.649
  *   (SBC passes with both seeds), within a seed's spread of 5 epochs for 12% more time (89.5 s in
  *   all), which the budget cannot spare on a busier host; 5 transforms, batch 256 from 4e-3
  *   (seed 1) 0.650 / 0.666 for 1.24x the time; the cosine decay per step instead of per epoch
