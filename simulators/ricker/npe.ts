@@ -86,7 +86,7 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   0.661 / 0.667; 3 transforms for 4 epochs 0.666 / 0.677; 3 transforms, batch 256 from 4e-3
  *   for 4 epochs (about the same time) 0.653 / 0.693; one 1x1 window layer instead of two for 6 epochs
  *   (`--layers 1 --epochs 6`, about the same time) 0.657 / 0.657; windows of 8 steps instead of
- *   4 (`--window 8`, about 5% more time) 0.645 / 0.651; 3 transforms for 6 epochs 0.645 / 0.649
+ *   4 (`--window 8`, about 5% more arithmetic per step) 0.645 / 0.651; 3 transforms for 6 epochs 0.645 / 0.649
  *   (SBC passes with both seeds), within a seed's spread of 5 epochs for 12% more time (89.5 s in
  *   all), which the budget cannot spare on a busier host; 5 transforms, batch 256 from 4e-3
  *   (seed 1) 0.650 / 0.666 for 1.24x the time; the cosine decay per step instead of per epoch
