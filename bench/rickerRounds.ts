@@ -34,10 +34,16 @@
  * RICKER_ROUND_DEFAULTS). Continuing round 1's network at its 6e-3 gave 0.730 against 0.672 at
  * theta-1's round 2.
  *
- * Today's defaults (later rounds continue from 2e-3 for 4 epochs; `npm run bench:ricker-rounds`,
- * 2026-12-03, up to three jobs on the 2 cores): theta-1..3 0.665 / 0.656 / 0.699, 0.715 / 0.650 /
- * 0.643 and 0.619 / 0.622 / 0.574, means 0.666 / 0.643 / 0.639, 725 s per observation on
- * average. On the tuning set (`-- --set tuning`): means 0.687 / 0.678 / 0.624.
+ * The defaults before (5 transforms x 4 epochs in round 1; later rounds continue from 2e-3 for 4
+ * epochs on all simulations so far; up to three jobs on the 2 cores): theta-1..3 0.665 / 0.656 /
+ * 0.699, 0.715 / 0.650 / 0.643 and 0.619 / 0.622 / 0.574, means 0.666 / 0.643 / 0.639, 725 s per
+ * observation on average. On the tuning set (`-- --set tuning`): means 0.687 / 0.678 / 0.624.
+ *
+ * Today's defaults (3 transforms x 5 epochs in round 1; later rounds continue from 2e-3 for 8
+ * epochs on the simulations in their HPD region; `npm run bench:ricker-rounds`, 2026-12-03 20:25-
+ * 20:59 UTC, beside one other job): theta-1..3 0.634 / 0.695 / 0.715, 0.661 / 0.660 / 0.619 and
+ * 0.599 / 0.570 / 0.583, means 0.632 / 0.642 / 0.639, 437 s per observation on average. On the
+ * tuning set: means 0.681 / 0.651 / 0.625 (RICKER_ROUND_DEFAULTS has the runs that lost).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -131,6 +131,9 @@ export const RICKER_NPE_DEFAULTS = {
  *     means 0.681 / 0.651 / 0.625, 579 s per observation on a shared machine (in this run a
  *     round dropped the earlier draws outside its region for good; now every round filters all
  *     earlier draws again, which changes round 3 only);
+ *   - region, 12 epochs (`--round-epochs 12`, every round filtering all earlier draws): theta-1
+ *     0.744 / 0.740 / 0.699, theta-2 0.654 / 0.642 / 0.647, theta-3 0.645 / 0.561 / 0.570;
+ *     means 0.681 / 0.648 / 0.639, 536 s per observation beside one other job;
  *   - all simulations so far, 4 epochs (`--train-on all --round-epochs 4`): theta-1
  *     0.744 / 0.773 / 0.756, theta-2 0.654 / 0.625 / 0.636, theta-3 0.645 / 0.599 / 0.542;
  *     means 0.681 / 0.666 / 0.645, 494 s per observation.
