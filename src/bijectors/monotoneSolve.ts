@@ -4,9 +4,14 @@
  * For every row i it finds t with g_i(t) = 0, where g_i is non-decreasing on a bracket
  * [lo_i, hi_i] with g_i(lo_i) <= 0 <= g_i(hi_i). Each iteration takes Newton's step
  * t <- t - g_i(t) / g_i'(t) and falls back to bisection (the midpoint of the bracket) when that
- * step leaves the bracket or the slope is not positive; the bracket shrinks with the sign of g_i at
- * every iterate. So it converges for any monotone g_i: quadratically near a simple root, and at
- * worst by halving the bracket.
+ * step leaves the bracket, the slope is not positive, or the step is longer than half the step
+ * before last (the rule of Numerical Recipes' rtsafe); the bracket shrinks with the sign of g_i at
+ * every iterate. Keeping the Newton step merely inside the bracket is not enough: on
+ * s + ψ tanh(s) = c Newton has attracting 2-cycles across the root (ψ = 5.33, c = 3.75 alternates
+ * between s ≈ -1.48 and s ≈ 3.56 for ever, each step landing just inside the bracket left by the
+ * other), so the bracket barely shrinks. With the step-length rule a Newton step is at most half
+ * the step before last and any other step halves the bracket, so it converges for any monotone
+ * g_i: quadratically near a simple root, and at worst like bisection.
  *
  * A row stops when the caller's `residual(i, t)` (for the flows: |f(z(t)) - y|, the error in data
  * space, not |g|) is at most `tolerance`; one further Newton step is then kept if it lowers the
@@ -45,6 +50,11 @@ export function solveMonotone(p: MonotoneProblem, options: MonotoneSolveOptions)
   const t = Float64Array.from(p.start);
   const lo = Float64Array.from(p.lo);
   const hi = Float64Array.from(p.hi);
+  // Lengths of the last step and of the one before it (rtsafe's dx and dxold), the bracket's
+  // width to begin with, so that the first Newton steps are taken if they halve it.
+  const last = new Float64Array(p.rows);
+  const beforeLast = new Float64Array(p.rows);
+  for (let i = 0; i < p.rows; i++) last[i] = beforeLast[i] = hi[i] - lo[i];
   let active: number[] = [];
   for (let i = 0; i < p.rows; i++) {
     const residual = p.residual(i, t[i]);
@@ -60,7 +70,10 @@ export function solveMonotone(p: MonotoneProblem, options: MonotoneSolveOptions)
       if (g > 0) hi[i] = ti;
       else lo[i] = ti;
       const step = ti - g / p.slope(i, ti);
-      t[i] = step > lo[i] && step < hi[i] ? step : 0.5 * (lo[i] + hi[i]);
+      const newton = step > lo[i] && step < hi[i] && Math.abs(step - ti) <= 0.5 * beforeLast[i];
+      t[i] = newton ? step : 0.5 * (lo[i] + hi[i]);
+      beforeLast[i] = last[i];
+      last[i] = Math.abs(t[i] - ti);
       const residual = p.residual(i, t[i]);
       if (residual <= tolerance) polish(p, i, t, residual);
       else next.push(i);

@@ -235,6 +235,24 @@ describe('numerical inverse', () => {
     b.dispose();
   });
 
+  // Regression (property seed 78488221, a conditional Planar with û w = ψ = 5.33): Newton on
+  // s + ψ tanh(s) = c has an attracting 2-cycle for c in about ±[3.739, 3.759] (s ≈ -1.48 <-> 3.56,
+  // each step landing just inside the bracket the other left), which a bracket-only safeguard never
+  // broke: 100 iterations left |f(z) - y| ≈ 4.2. The solver must bisect when Newton stops shrinking.
+  test('Planar: the inverse converges where undamped Newton cycles (ψ = 5.33, c ≈ ±3.75)', () => {
+    const w = 2.7668827671863165;
+    const psi = 5.332766096224958;
+    const b = new Planar({ dim: 1, seed: 1 });
+    setVariables(b, { u: [inverseSoftplus(1 + psi) / w], w: [w], b: [0] });
+    const cs = Array.from({ length: 11 }, (_, k) => 3.74 + 0.0018 * k).flatMap((c) => [c, -c]);
+    const y = tf.tensor2d(cs.map((c) => [c / w]));
+    const inv = b.inverse(y);
+    const back = b.forward(inv.out);
+    expect(Math.max(...rowResiduals(back.out, y))).toBeLessThanOrEqual(TOLERANCES.numericalInverse);
+    tf.dispose([y, inv.out, inv.logDet, back.out, back.logDet]);
+    b.dispose();
+  });
+
   test('Radial: a clear error when the iteration cap is reached', () => {
     const b = new Radial({ dim: 2, maxIterations: 1, seed: 1 });
     setVariables(b, { z0: [0, 0], alphaRaw: [inverseSoftplus(0.01)], betaRaw: [inverseSoftplus(5.01)] });
