@@ -60,6 +60,13 @@ function sech2(s: tf.Tensor): tf.Tensor {
  * log-det at the solution; one Newton step written in tensor ops (its value frozen) gives the
  * gradients of the implicit function theorem, so the inverse is differentiable.
  *
+ * Limit of the float32 parameterisation: when wᵀu is very negative, 1 + wᵀû = softplus(wᵀu) is
+ * tiny while û is stored in float32 with an absolute error of about |wᵀu| 6e-8 in wᵀû. The
+ * log-det (computed from softplus(wᵀu)) then disagrees with the Jacobian of the float32 map by a
+ * relative 3% at wᵀu = -10.8 for |wᵀz + b| below about 4e-3, and for wᵀu below about -20 the
+ * float32 map can stop being invertible near wᵀz + b = 0. Such layers are nearly singular; training
+ * rarely reaches them, but nothing here prevents it.
+ *
  * Planar layers are meant for the sampling direction (VAE encoders, reverse-KL fitting), where
  * `sampleAndLogProb` uses only `forward`; density evaluation works but runs the solver.
  */

@@ -253,6 +253,27 @@ describe('numerical inverse', () => {
     b.dispose();
   });
 
+  // Regression (property seed 1625897485, a conditional Planar row with |w| = 3.14, wᵀu = -10.8, so
+  // 1 + wᵀû = softplus(wᵀu) = 2e-5): the map is nearly singular at s = wᵀz + b ≈ 0, where
+  // s + ψ tanh(s) ≈ 2e-5 s + s³/3. The solver stopped at the first iterate with |f(z) - y| <= 1e-5
+  // (1.3e-6 at s = 0.04173 against the root 0.04039); the log-det log(softplus(wᵀu) sech²(s) + tanh²(s))
+  // has slope 48 in s there, so forward and inverse log-dets differed by 0.065. The root must be
+  // resolved in float64, not only to the data-space tolerance.
+  test('Planar: inverse log-det = -forward log-det where the map is nearly singular (1 + wᵀû = 2e-5)', () => {
+    const w = 3.1419277517034114;
+    const b = new Planar({ dim: 1, seed: 1 });
+    setVariables(b, { u: [-10.8 / w], w: [w], b: [0] });
+    const z = tf.tensor2d(Array.from({ length: 12 }, (_, k) => [(0.005 + 0.01 * k) / w]));
+    const f = b.forward(z);
+    const back = b.inverse(f.out);
+    const minusBack = Array.from(back.logDet.dataSync(), (v) => -v);
+    expect(worstRatio(f.logDet.dataSync(), minusBack, TOLERANCES.logDetAbs, TOLERANCES.logDetRel)).toBeLessThanOrEqual(1);
+    // dz/dy = 1 / (2e-5 + tanh²(s)) <= 1e4 carries the float32 rounding of y (~1e-9) into z.
+    expect(Math.max(...rowResiduals(back.out, z))).toBeLessThanOrEqual(1e-5);
+    tf.dispose([z, f.out, f.logDet, back.out, back.logDet]);
+    b.dispose();
+  });
+
   test('Radial: a clear error when the iteration cap is reached', () => {
     const b = new Radial({ dim: 2, maxIterations: 1, seed: 1 });
     setVariables(b, { z0: [0, 0], alphaRaw: [inverseSoftplus(0.01)], betaRaw: [inverseSoftplus(5.01)] });
