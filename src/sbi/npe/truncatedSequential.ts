@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { toRandom, type SeedLike } from '../../random.js';
-import { isFlat, readRowsOrFlat, type RowsInput } from '../../rows.js';
+import { isFlat, readRowsOrFlat, selectRows, type RowsInput } from '../../rows.js';
 import { simulateDataset as simulateOnThisThread, type SimulateDatasetOptions, type SimulateDatasetResult } from '../simulation/simulateDataset.js';
 import type { Prior } from '../simulation/prior.js';
 import type { Simulator, SimulatorModuleRef } from '../simulation/simulator.js';
@@ -187,13 +187,13 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
       let thetas: Float64Array | undefined;
       let proposed = n;
       let acceptanceRate = 1;
-      let inRegion: Uint8Array[] | null = null;
+      let inRegion: number[][] | null = null;
       if (posterior) {
         threshold = hpdThreshold(posterior, xo, { quantile: options.quantile, samples: options.thresholdSamples, seed: seeds.threshold });
         const truncated = new TruncatedPrior(prior, posterior, xo, { threshold, batch: options.proposalBatch, minAcceptanceRate: options.minAcceptanceRate });
         ({ thetas, proposed, acceptanceRate } = truncated.sampleWithStats(n, seeds.proposal));
         // trainOn 'region': this round trains on the earlier rounds' draws that lie in its region.
-        if (trainOn === 'region') inRegion = thetaParts.map((part) => truncated.contains(part));
+        if (trainOn === 'region') inRegion = thetaParts.map((part) => rowsWhere(truncated.contains(part)));
       }
       const t1 = performance.now();
       const sim = await simulate({
@@ -208,7 +208,7 @@ export async function truncatedSequentialNPE<P extends RoundPosterior = RoundPos
       xParts.push(sim.xs);
       const t2 = performance.now();
       // Every simulation so far, or (trainOn 'region') this round's and the earlier ones inside its region.
-      const pick = (parts: Float64Array[], width: number) => (inRegion ? [...inRegion.map((keep, k) => keepRows(parts[k], width, keep)), parts[parts.length - 1]] : parts);
+      const pick = (parts: Float64Array[], width: number) => (inRegion ? [...inRegion.map((rows, k) => selectRows(parts[k], width, rows)), parts[parts.length - 1]] : parts);
       const data = { thetas: concat(pick(thetaParts, sim.thetaDim)), xs: concat(pick(xParts, sim.outputDim)), n: 0, thetaDim: sim.thetaDim, outputDim: sim.outputDim };
       data.n = data.thetas.length / data.thetaDim;
       const previous = options.retrainFromScratch ? null : posterior;
@@ -251,12 +251,11 @@ function defaultTrainer(prior: Prior, npe: TruncatedSequentialOptions['npe']): R
   };
 }
 
-/** The rows (row-major, `width` columns) where `keep` is 1. */
-function keepRows(values: Float64Array, width: number, keep: Uint8Array): Float64Array {
-  const out = new Float64Array(keep.reduce((s, k) => s + k, 0) * width);
-  let row = 0;
-  for (let i = 0; i < keep.length; i++) if (keep[i]) out.set(values.subarray(i * width, (i + 1) * width), width * row++);
-  return out;
+/** The indices where `mask` is 1. */
+function rowsWhere(mask: Uint8Array): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) rows.push(i);
+  return rows;
 }
 
 function concat(parts: Float64Array[]): Float64Array {
