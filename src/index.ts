@@ -118,6 +118,7 @@ export * from './sbi/features/featureModule.js';
 export * from './sbi/features/pointwise.js';
 export * from './sbi/features/compose.js';
 export * from './sbi/features/seriesSummaries.js';
+export * from './sbi/features/growthRegression.js';
 export * from './sbi/npe/types.js';
 export * from './sbi/npe/trainNPE.js';
 export * from './sbi/npe/posterior.js';

@@ -18,20 +18,23 @@ import { FeatureChain, FeatureConcat } from '../../src/sbi/features/compose.js';
 import { PointwiseFeatures } from '../../src/sbi/features/pointwise.js';
 import { SeriesSummaries } from '../../src/sbi/features/seriesSummaries.js';
 import type { FeatureModule } from '../../src/sbi/features/featureModule.js';
+import { GrowthRegression, GROWTH_REGRESSION_NAMES } from '../../src/sbi/features/growthRegression.js';
 import { RICKER_SUMMARY_COUNT } from './summaries.js';
 
-export type RickerFeatureMode = 'summaries' | 'raw' | 'both' | 'windows';
-export const RICKER_FEATURE_MODES: readonly RickerFeatureMode[] = ['summaries', 'raw', 'both', 'windows'];
+export type RickerFeatureMode = 'summaries' | 'raw' | 'both' | 'windows' | 'markov';
+export const RICKER_FEATURE_MODES: readonly RickerFeatureMode[] = ['summaries', 'raw', 'both', 'windows', 'markov'];
 
 /** Channels of the series per feature mode (each of length T, one after the other). */
 export function rickerSeriesChannels(mode: RickerFeatureMode): number {
-  return mode === 'summaries' ? 0 : mode === 'windows' ? 3 : 1;
+  return mode === 'summaries' ? 0 : mode === 'windows' || mode === 'markov' ? 3 : 1;
 }
 
 /** The feature module of a mode for series of length T (summaries first, then the series). */
 export function rickerFeatureModule(mode: RickerFeatureMode, T: number): FeatureModule {
   if (!RICKER_FEATURE_MODES.includes(mode)) throw new Error(`rickerFeatureModule: mode must be one of ${RICKER_FEATURE_MODES.join(', ')}; received ${String(mode)}`);
-  const summaries = () => new FeatureChain([new SeriesSummaries({ length: T }), new PointwiseFeatures({ dim: RICKER_SUMMARY_COUNT, fn: 'asinh' })]);
+  const summaryCount = rickerSummaryWidth(mode);
+  const statistics = () => (mode === 'markov' ? new FeatureConcat([new SeriesSummaries({ length: T }), new GrowthRegression({ length: T })]) : new SeriesSummaries({ length: T }));
+  const summaries = () => new FeatureChain([statistics(), new PointwiseFeatures({ dim: summaryCount, fn: 'asinh' })]);
   const series = () => new PointwiseFeatures({ dim: T, fn: 'log1p' });
   if (mode === 'summaries') return summaries();
   if (mode === 'raw') return series();
@@ -48,9 +51,14 @@ export interface RickerFeatures {
   rawWidth: number;
 }
 
+/** Summary statistics per series in a mode (the growth regression's 5 follow Wood's in 'markov'). */
+function rickerSummaryWidth(mode: RickerFeatureMode): number {
+  return mode === 'raw' ? 0 : RICKER_SUMMARY_COUNT + (mode === 'markov' ? GROWTH_REGRESSION_NAMES.length : 0);
+}
+
 /** The feature widths of a mode: summaries first, then the transformed series. */
 export function rickerFeatureWidths(mode: RickerFeatureMode, T: number): { summaryWidth: number; rawWidth: number; width: number } {
-  const summaryWidth = mode === 'raw' ? 0 : RICKER_SUMMARY_COUNT;
+  const summaryWidth = rickerSummaryWidth(mode);
   const rawWidth = rickerSeriesChannels(mode) * T;
   return { summaryWidth, rawWidth, width: summaryWidth + rawWidth };
 }
