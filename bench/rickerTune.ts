@@ -9,7 +9,10 @@
  *   node --import tsx bench/rickerTune.ts [--simulations 200000] [--epochs 4] [--lr 6e-3]
  *     [--batch 512] [--ensemble 1] [--features windows] [--width 32] [--window 4] [--layers 2]
  *     [--pooling both] [--pass 3] [--seed 1] [--calibration 500] [--schedule epoch|step] [--floor 0.05]
- *     [--transforms 3] [--hidden 64] [--validation 0.1]
+ *     [--transforms 3] [--hidden 64] [--validation 0.1] [--save out/tune/posterior.json]
+ *
+ * `--save` writes the trained posterior (with its training options as metadata), so that it can
+ * be scored again, e.g. on a grown tuning set, by `npm run bench:ricker -- --set tuning --posterior FILE`.
  */
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -25,6 +28,7 @@ import { sbc } from '../src/sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../src/sbi/diagnostics/coverage.js';
 import { readReferenceSet } from './rickerReferenceSet.js';
 import { cosineSchedule } from '../src/train/schedules.js';
+import { saveModel } from '../src/node/files.js';
 
 const argv = process.argv.slice(2);
 function arg(name: string, fallback: string): string {
@@ -53,6 +57,7 @@ const o = {
   transforms: Number(arg('transforms', String(RICKER_NPE_DEFAULTS.flow.transforms))),
   hidden: Number(arg('hidden', '0')),
   validation: Number(arg('validation', '0.1')),
+  save: arg('save', ''),
 };
 console.log(`options ${JSON.stringify(o)}`);
 const refs = readReferenceSet('tuning');
@@ -111,4 +116,5 @@ console.log(`mean sd ratio against the references (log r / sigma / phi; above 1 
 console.log(calibration);
 console.log(`simulate ${simulateSeconds.toFixed(1)} s, train ${trainSeconds.toFixed(1)} s (epochs ${epochs}), load average at start ${load.toFixed(2)}`);
 console.log(`TUNE ${JSON.stringify({ ...o, c2st: scores.map((v) => +v.toFixed(4)), meanTheta: +mean.theta.toFixed(4), meanPrior: +mean.prior.toFixed(4), calibration, trainSeconds: +trainSeconds.toFixed(1), load: +load.toFixed(2) })}`);
+if (o.save) console.log(`saved ${(await saveModel(posterior, o.save, { seed: o.seed, simulations: o.simulations, features: o.features, tune: JSON.stringify(o) })).json}`);
 posterior.dispose();
