@@ -68,7 +68,7 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
 /**
  * Defaults for the Ricker posterior, chosen by measurement on the TUNING observations only (the
  * committed set `bench/data/ricker/tuning`: 4 series at theta* = (3.8, 0.3, 10) and 4 drawn from
- * the prior, PMMH references; C2ST of 2 000 NPE draws against 2 000 reference draws; expected HPD
+ * the prior (4 more prior draws were added on 2026-12-04; the figures below predate them), PMMH references; C2ST of 2 000 NPE draws against 2 000 reference draws; expected HPD
  * coverage and SBC on 500 fresh simulations; `node --import tsx bench/rickerTune.ts [flags]`).
  * Pairs below are mean C2ST at theta* / prior-drawn; "2 seeds" is the mean over training seeds 1
  * and 2 (a seed moves a mean by about 0.02 and one observation by up to 0.1).
