@@ -37,34 +37,35 @@ function regress(xs: Float64Array, start: number, T: number, out: Float64Array, 
       return;
     }
   }
-  // Weighted sums over the usable pairs, weight 1 / v_t with v_t = 1/y_t + 1/y_{t+1} (the Poisson
-  // variance of g_t), so that pairs of small counts do not drown the process noise.
-  let m = 0, sw = 0, sx = 0, sg = 0;
+  // The usable pairs once: y_t, g_t and v_t = 1/y_t + 1/y_{t+1} (the Poisson variance of g_t).
+  // Weights 1 / v_t keep pairs of small counts from drowning the process noise.
+  const ys: number[] = [], gs: number[] = [], vs: number[] = [];
   for (let t = 0; t + 1 < T; t++) {
     const y0 = xs[start + t];
     const y1 = xs[start + t + 1];
     if (!(y0 > 0 && y1 > 0)) continue;
-    const w = 1 / (1 / y0 + 1 / y1);
-    m++;
-    sw += w;
-    sx += w * y0;
-    sg += w * (Math.log(y1) - Math.log(y0));
+    ys.push(y0);
+    gs.push(Math.log(y1) - Math.log(y0));
+    vs.push(1 / y0 + 1 / y1);
   }
+  const m = ys.length;
   out.fill(0, o, o + WIDTH);
   out[o + 4] = T > 1 ? m / (T - 1) : 0;
   if (m === 0) return;
+  let sw = 0, sx = 0, sg = 0;
+  for (let i = 0; i < m; i++) {
+    sw += 1 / vs[i];
+    sx += ys[i] / vs[i];
+    sg += gs[i] / vs[i];
+  }
   const xbar = sx / sw;
   const gbar = sg / sw;
   // Centred second pass: no cancellation between large sums.
   let cxx = 0, cxg = 0;
-  for (let t = 0; t + 1 < T; t++) {
-    const y0 = xs[start + t];
-    const y1 = xs[start + t + 1];
-    if (!(y0 > 0 && y1 > 0)) continue;
-    const w = 1 / (1 / y0 + 1 / y1);
-    const dx = y0 - xbar;
-    cxx += w * dx * dx;
-    cxg += w * dx * (Math.log(y1) - Math.log(y0) - gbar);
+  for (let i = 0; i < m; i++) {
+    const dx = ys[i] - xbar;
+    cxx += (dx * dx) / vs[i];
+    cxg += (dx * (gs[i] - gbar)) / vs[i];
   }
   // A slope needs 3 pairs (2 fit any line exactly) and spread in y_t beyond rounding.
   if (m < 3 || !(cxx > 1e-12 * sw * (xbar * xbar + 1))) {
@@ -73,14 +74,10 @@ function regress(xs: Float64Array, start: number, T: number, out: Float64Array, 
   }
   const b = cxg / cxx;
   let dispersion = 0, excess = 0;
-  for (let t = 0; t + 1 < T; t++) {
-    const y0 = xs[start + t];
-    const y1 = xs[start + t + 1];
-    if (!(y0 > 0 && y1 > 0)) continue;
-    const v = 1 / y0 + 1 / y1;
-    const r = Math.log(y1) - Math.log(y0) - gbar - b * (y0 - xbar);
-    dispersion += (r * r) / v;
-    excess += r * r - v;
+  for (let i = 0; i < m; i++) {
+    const r = gs[i] - gbar - b * (ys[i] - xbar);
+    dispersion += (r * r) / vs[i];
+    excess += r * r - vs[i];
   }
   out[o] = gbar - b * xbar;
   out[o + 1] = b;
