@@ -74,6 +74,7 @@ export * from './train/snapshot.js';
 export * from './train/dataset.js';
 export * from './train/loop.js';
 export * from './train/fit.js';
+export * from './train/gradientWorkers.js';
 export * from './train/fitFlow.js';
 export * from './train/variational.js';
 export * from './train/schedules.js';

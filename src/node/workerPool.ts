@@ -43,22 +43,22 @@ function tsxApiUrl(): string {
     try {
       return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     } catch {
-      throw new Error('simulateDataset: running TypeScript sources in worker threads needs the tsx package (npm i -D tsx), or use the compiled dist/ build; tsx could not be resolved');
+      throw new Error('flowsbi/node: running TypeScript sources in worker threads needs the tsx package (npm i -D tsx), or use the compiled dist/ build; tsx could not be resolved');
     }
   }
 }
 
 /**
- * How to start a worker. Compiled: `simulateWorker.js` as is. Sources: Node 20 ignores ESM
- * loaders given in a worker's execArgv (nodejs/node#47747), so the worker is a small eval script
- * that registers tsx's hooks in the worker (`tsx/esm/api` `register()`) and then imports
- * `simulateWorker.ts`.
+ * How to start the worker script `name` (a module of this folder, e.g. `simulateWorker.js`).
+ * Compiled: the script as is. Sources: Node 20 ignores ESM loaders given in a worker's execArgv
+ * (nodejs/node#47747), so the worker is a small eval script that registers tsx's hooks in the
+ * worker (`tsx/esm/api` `register()`) and then imports the `.ts` source.
  */
-function workerSpec(): { script: string | URL; options: { eval?: boolean; execArgv?: string[] } } {
+export function workerSpec(name: string): { script: string | URL; options: { eval?: boolean; execArgv?: string[] } } {
   const here = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { script: new URL('./simulateWorker.js', here), options: {} };
+  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { script: new URL(`./${name}`, here), options: {} };
   const api = JSON.stringify(tsxApiUrl());
-  const entry = JSON.stringify(new URL('./simulateWorker.js', here).href);
+  const entry = JSON.stringify(new URL(`./${name}`, here).href);
   const code = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
   return { script: code, options: { eval: true, execArgv: execArgvWithoutTsx() } };
 }
@@ -69,7 +69,7 @@ const IN_FLIGHT = 2;
 /** Run every chunk in workers; resolves with the start-up time in milliseconds. */
 export async function runInWorkers(run: WorkerRun): Promise<number> {
   const { ref, workers, thetas, d, start, n, chunk, seed, store } = run;
-  const { script, options } = workerSpec();
+  const { script, options } = workerSpec('simulateWorker.js');
   const pool: Worker[] = [];
   const t0 = performance.now();
   let startupMs = 0;

@@ -6,6 +6,7 @@ import { hasDirectMemory, memoryView } from '../backend/memory.js';
 import { selectRows } from '../rows.js';
 import { TensorDataset, disposeSplit, type ColumnInput, type DatasetSplit } from './dataset.js';
 import { TrainingLoop, type LoopOptions, type TrainHistory } from './loop.js';
+import type { GradientWorkers, GradientWorkersFactory } from './gradientWorkers.js';
 
 export interface FitOptions extends LoopOptions {
   /** Minibatch size (default 200, sbi's default); clipped to the number of training rows. */
@@ -16,6 +17,12 @@ export interface FitOptions extends LoopOptions {
   seed?: SeedLike;
   /** Rows per chunk when evaluating the validation loss (default 4096). */
   evaluationBatchSize?: number;
+  /**
+   * Data-parallel training: helper threads that compute the gradient on part of every minibatch
+   * (in Node `dataParallel()` of `flowsbi/node`; see `GradientWorkers`). Needs a loss the helpers
+   * can rebuild (`workerLoss` of `fit`; `trainNPE` supplies its own). Default: this thread only.
+   */
+  parallel?: GradientWorkersFactory;
 }
 
 export interface FitResult extends TrainHistory {
@@ -42,6 +49,8 @@ export interface FitArgs extends FitOptions {
   loss: (columns: tf.Tensor2D[], random: import('../random.js').Random) => tf.Scalar;
   /** Name used in error messages (default "fit"). */
   where?: string;
+  /** The loss's name in the worker-loss registry (`registerWorkerLoss`); required with `parallel`. */
+  workerLoss?: string;
 }
 
 export const FIT_DEFAULTS = { batchSize: 200, validationFraction: 0.1, evaluationBatchSize: 4096 } as const;
@@ -79,17 +88,29 @@ export function fit(args: FitArgs): FitResult {
   }
   const batchSize = Math.min(batchSizeRequested, train.rows);
   const evalBatch = args.evaluationBatchSize ?? FIT_DEFAULTS.evaluationBatchSize;
-  const loop = new TrainingLoop(where, args.model, args);
+  let workers: GradientWorkers | null = null;
   try {
+    const loop = new TrainingLoop(where, args.model, args);
+    if (args.parallel) {
+      if (!args.workerLoss) throw new Error(`${where}: parallel training needs workerLoss, the name of a loss registered with registerWorkerLoss`);
+      workers = args.parallel({ model: args.model, loss: args.workerLoss, widths: train.columns.map((c) => c.shape[1]), maxRows: batchSize + 1 });
+    }
+    const variables = args.model.trainableVariables();
+    // Host copies of the columns only where tensor memory cannot be read in place (e.g. tfjs-node).
+    const host = workers ? train.columns.map((c) => (memoryView(c) ? null : (c.dataSync() as Float32Array))) : [];
     return withoutValidation(() => {
       const starts = minibatchStarts(train.rows, batchSize);
       while (loop.beginEpoch(starts.length)) {
         const order = random.permutation(train.rows);
         for (let k = 0; k < starts.length; k++) {
           const idx = order.subarray(starts[k], k + 1 < starts.length ? starts[k + 1] : train.rows);
-          const batch = takeRows(train, idx);
+          // With helpers, the last `remote` rows of the minibatch are theirs.
+          const remote = workers ? workers.share(idx.length) : 0;
+          if (workers && remote > 0) workers.start(variables, hostRows(train, host, idx.subarray(idx.length - remote)), remote);
+          const mine = idx.subarray(0, idx.length - remote);
+          const batch = takeRows(train, mine);
           try {
-            loop.step(() => args.loss(batch, random), idx.length);
+            loop.step(() => args.loss(batch, random), mine.length, remote > 0 ? () => workers!.collect() : undefined);
           } finally {
             tf.dispose(batch);
           }
@@ -108,9 +129,15 @@ export function fit(args: FitArgs): FitResult {
       };
     });
   } finally {
+    workers?.dispose();
     disposeSplit(train);
     disposeSplit(validation);
   }
+}
+
+/** The given rows of every column as host arrays (for helper threads), read in place or from `host` copies. */
+function hostRows(split: DatasetSplit, host: (Float32Array | null)[], rows: Int32Array): Float32Array[] {
+  return split.columns.map((c, k) => selectRows(memoryView(c) ?? host[k]!, c.shape[1], rows));
 }
 
 /**

@@ -3,6 +3,15 @@ import type { Module } from '../module.js';
 import { Adam } from './adam.js';
 import { WeightSnapshot } from './snapshot.js';
 import type { LearningRateSchedule } from './schedules.js';
+import { combineGradients } from './gradientWorkers.js';
+import { readValues } from '../backend/memory.js';
+
+/** Helper threads' share of a step (see `GradientWorkers.collect`): their mean-loss gradient and mean loss over `rows` rows. */
+export interface RemoteGradient {
+  gradient: Float32Array;
+  loss: number;
+  rows: number;
+}
 
 /** Options shared by every training routine (maximum likelihood, variational, VAE). */
 export interface LoopOptions {
@@ -130,19 +139,32 @@ export class TrainingLoop {
   /**
    * One optimisation step on `loss` (a function returning the mean loss of `rows` rows).
    * The loss value is recorded on the backend and checked for finiteness every few steps.
+   * With `remote` (data-parallel training, see `GradientWorkers`), the step follows the
+   * row-weighted mean of this gradient and the helpers' one, which `remote` waits for.
    */
-  step(loss: () => tf.Scalar, rows: number): void {
+  step(loss: () => tf.Scalar, rows: number, remote?: () => RemoteGradient): void {
     if (this.options.schedule?.perStep && this.stepsPerEpoch > 0) {
       this.setLearningRate(this.epoch - 1 + Math.min(this.stepInEpoch / this.stepsPerEpoch, 1));
     }
+    let total = rows;
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, this.variables);
-      this.optimizer.update(this.variables, this.variables.map((v) => grads[v.name]), this.options.clipNorm);
-      return value;
+      let gradients = this.variables.map((v) => grads[v.name]);
+      let stepLoss = value;
+      if (remote) {
+        // Data-parallel step: this thread's rows and the helpers' rows weigh by their counts.
+        const r = remote();
+        total = rows + r.rows;
+        const combined = combineGradients(gradients.map(readValues), rows, r.gradient, r.rows);
+        gradients = combined.map((g, i) => tf.tensor(g, gradients[i].shape));
+        stepLoss = tf.scalar((value.dataSync()[0] * rows + r.loss * r.rows) / total);
+      }
+      this.optimizer.update(this.variables, gradients, this.options.clipNorm);
+      return stepLoss;
     });
     if (this.pending.length === 0) this.pendingFirstStep = this.stepInEpoch + 1;
     this.pending.push(value);
-    this.pendingRows.push(rows);
+    this.pendingRows.push(total);
     this.stepInEpoch += 1;
     this.history.steps += 1;
     if (this.pending.length >= this.options.lossCheckEvery) this.flushLosses();

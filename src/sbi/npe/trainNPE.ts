@@ -14,6 +14,15 @@ import type { PriorBounds } from '../simulation/prior.js';
 import type { FeatureModule } from '../features/featureModule.js';
 import { toRandom, type Random, type SeedLike } from '../../random.js';
 import { NPEPosterior } from './posterior.js';
+import { registerWorkerLoss } from '../../train/gradientWorkers.js';
+import type { Module } from '../../module.js';
+
+/** NPE's minibatch loss, -mean log q(theta | x) on [theta, standardised x] (also what data-parallel helpers run). */
+const NPE_LOSS = 'npe';
+function npeLoss(posterior: Module, [theta, xz]: tf.Tensor2D[]): tf.Scalar {
+  return tf.neg(tf.mean((posterior as NPEPosterior).logProbStandardized(theta, xz))) as tf.Scalar;
+}
+registerWorkerLoss(NPE_LOSS, npeLoss);
 
 /** The rows of `simulateDataset`'s result that NPE trains on. */
 export interface SimulatedPairs {
@@ -152,7 +161,8 @@ export function trainNPE(options: NPEOptions): NPEResult {
       validationData: valCols,
       validationFraction: valCols ? validationFraction : 0,
       seed: random.fork(),
-      loss: ([t, xz]) => tf.neg(tf.mean(posterior.logProbStandardized(t, xz))) as tf.Scalar,
+      loss: (columns) => npeLoss(posterior, columns),
+      workerLoss: NPE_LOSS,
     });
     posterior.eval();
     return { posterior, history: { ...history, droppedRows: dropped } };
