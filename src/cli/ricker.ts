@@ -38,6 +38,7 @@ const SPEC = {
   'round-training': { default: 'region', help: 'what each round after the first trains on: all (every simulation so far) or region (those whose parameters lie in the round\'s HPD region)' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
+  'training-threads': { default: 'auto', help: 'threads that train: 1 (this one) or 2 (a helper thread computes half of every minibatch\'s gradient); auto: 2 on a machine with 2 or more cores' },
   quiet: { default: false, help: 'no progress bars' },
 };
 
@@ -69,6 +70,8 @@ async function main(): Promise<number> {
   if ((flags.rounds as number) > 1 && (method !== 'npe' || flags.posterior)) {
     throw new UsageError('ricker: --rounds > 1 trains NPE for the observation; it cannot be combined with --method abc or pmmh, or with --posterior');
   }
+  const threadsFlag = String(flags['training-threads']);
+  if (!['auto', '1', '2'].includes(threadsFlag)) throw new UsageError(`ricker: --training-threads must be auto, 1 or 2; received "${threadsFlag}"`);
   if (!((flags['learning-rate'] as number) > 0)) throw new UsageError(`ricker: --learning-rate must be > 0; received ${flags['learning-rate']}`);
 
   const T = 50;
@@ -94,6 +97,7 @@ async function main(): Promise<number> {
     ensemble: flags.ensemble as number,
     batchSize: positiveInt('batch-size', flags['batch-size'] as number),
     learningRate: flags['learning-rate'] as number,
+    trainingHelpers: threadsFlag === 'auto' ? undefined : Number(threadsFlag) - 1,
     rounds: flags.rounds as number,
     roundSimulations: (flags['round-simulations'] as number) || undefined,
     roundEpochs: flags['round-epochs'] as number,

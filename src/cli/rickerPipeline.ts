@@ -17,6 +17,7 @@ import { sbc } from '../sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
 import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
+import { defaultHelpers } from '../node/dataParallel.js';
 import { PosteriorEnsemble } from '../sbi/npe/ensemble.js'; // also registers PosteriorEnsemble for loadModel
 import { NPEPosterior } from '../sbi/npe/posterior.js';
 import { UsageError } from './args.js';
@@ -54,6 +55,8 @@ export interface RickerPipelineOptions {
   ensemble?: number;
   batchSize?: number;
   learningRate?: number;
+  /** Helper threads for training (0 or 1; default: 1 on a machine with 2 or more cores; see `dataParallel`). */
+  trainingHelpers?: number;
   /**
    * Rounds of truncated sequential NPE for this observation (default 1: the amortized posterior);
    * with more, the posterior is valid for this observation only (src/cli/rickerRounds.ts).
@@ -148,6 +151,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
           batchSize: history.batchSize,
           learningRate: o.learningRate ?? RICKER_NPE_DEFAULTS.learningRate,
           ensemble: members,
+          threads: 1 + (o.trainingHelpers ?? defaultHelpers()),
           // Per member (one entry each).
           epochs: histories.map((h) => h.epochs),
           bestEpoch: histories.map((h) => h.bestEpoch),

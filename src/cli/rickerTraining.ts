@@ -7,6 +7,7 @@ import type { NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
 import type { RickerFeatureMode } from '../../simulators/ricker/features.js';
 import { epochProgress } from '../node/epochProgress.js';
+import { dataParallel } from '../node/dataParallel.js';
 
 /** The training flags of `npm run ricker`. */
 export interface RickerTrainingFlags {
@@ -17,6 +18,8 @@ export interface RickerTrainingFlags {
   ensemble: number;
   batchSize?: number;
   learningRate?: number;
+  /** Helper threads for training (default: one on a machine with 2 or more cores; see `dataParallel`). */
+  trainingHelpers?: number;
   quiet: boolean;
 }
 
@@ -47,6 +50,7 @@ export function trainRickerWithProgress(
       learningRate: o.learningRate,
       onEpochEnd: progress.onEpochEnd,
       continueFrom,
+      parallel: dataParallel({ workers: o.trainingHelpers }),
     });
   } finally {
     progress.stop();

@@ -2,8 +2,12 @@
  * Data-parallel training in Node: `fit` (and so `trainNPE`, `trainRickerNPE`, ...) hands part of
  * every minibatch to helper threads that hold a replica of the model (see `GradientWorkers` in
  * src/train/gradientWorkers.ts). TF.js's wasm backend runs one thread, so on a machine with two
- * cores the second one idles during training; with one helper a Ricker NPE step on 512 rows costs
- * about what one on 256 rows does on one thread.
+ * cores the second one idles during training. One helper halves each thread's rows per step: a
+ * Ricker NPE step on 256 rows takes 17-18 ms against 30-34 ms on 512 (one thread, idle 2-core
+ * AMD EPYC host, 2026-12-04). How much of that a run keeps depends on whether the cores share
+ * their arithmetic units: on that host two single-thread processes each run 1.4x slower side by
+ * side (256-row steps 24 ms), so one helper made Ricker training (200 000 simulations, 2 epochs)
+ * only about 10% faster end to end (24.4-26.9 s against 27.5-29.6 s).
  *
  *   trainNPE({ ..., parallel: dataParallel() })          // one helper thread per spare core, at most 1 by default
  *

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { defaultHelpers } from '../../src/node/dataParallel.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -53,6 +54,7 @@ describe('npm run ricker', () => {
     ['zero round epochs', ['--round-epochs', '0'], /--round-epochs must be an integer >= 1; received 0/],
     ['negative round learning rate', ['--round-learning-rate', '-1'], /--round-learning-rate must be > 0; received -1/],
     ['an unknown round training set', ['--round-training', 'some'], /--round-training must be all or region; received "some"/],
+    ['an unknown thread count', ['--training-threads', '3'], /--training-threads must be auto, 1 or 2; received "3"/],
     ['rounds with ABC', ['--rounds', '2', '--method', 'abc'], /--rounds > 1 trains NPE for the observation; it cannot be combined with --method abc/],
     // Regressions: these exited with status 1, or with "n must be a positive integer" for a Flow.
     ['a missing --posterior file', ['--posterior', path.join(dir, 'none.json')], /--posterior .*none\.json: .*(no such file|ENOENT|cannot read)/i],
@@ -89,7 +91,7 @@ describe('npm run ricker', () => {
     expect(summary.simulations).toMatchObject({ requested: 400, dropped: expect.any(Number) });
     expect(summary.posteriorSamples.table.map((p: { name: string }) => p.name)).toEqual(['log r', 'sigma', 'phi']);
     for (const stage of ['simulate', 'train', 'sample', 'calibration', 'total']) expect(summary.wallTimeSeconds[stage]).toBeGreaterThan(0);
-    expect(summary.training).toMatchObject({ ensemble: 1, epochs: [2], features: 'windows' }); // the defaults: one posterior on the sliding-window features
+    expect(summary.training).toMatchObject({ ensemble: 1, epochs: [2], features: 'windows', threads: 1 + defaultHelpers() }); // the defaults: one posterior on the sliding-window features
 
     const reuse = path.join(dir, 'reuse');
     const r2 = ricker(['--posterior', path.join(out, 'posterior.json'), '--obs', obsFile('valid.json', JSON.stringify(valid)), '--samples', '200', '--out', reuse]);
