@@ -9,7 +9,7 @@
  *   node --import tsx bench/rickerTune.ts [--simulations 200000] [--epochs 4] [--lr 6e-3]
  *     [--batch 512] [--ensemble 1] [--features windows] [--width 32] [--window 4] [--layers 2]
  *     [--pooling both] [--pass 3] [--seed 1] [--calibration 500] [--schedule epoch|step] [--floor 0.05]
- *     [--transforms 3] [--hidden 64] [--validation 0.1] [--save out/tune/posterior.json]
+ *     [--transforms 3] [--hidden 64] [--validation 0.1] [--threads 2] [--save out/tune/posterior.json]
  *
  * `--save` writes the trained posterior (with its training options as metadata), so that it can
  * be scored again, e.g. on a grown tuning set, by `npm run bench:ricker -- --set tuning --posterior FILE`.
@@ -29,6 +29,7 @@ import { expectedCoverage } from '../src/sbi/diagnostics/coverage.js';
 import { readReferenceSet } from './rickerReferenceSet.js';
 import { cosineSchedule } from '../src/train/schedules.js';
 import { saveModel } from '../src/node/files.js';
+import { dataParallel, defaultHelpers } from '../src/node/dataParallel.js';
 
 const argv = process.argv.slice(2);
 function arg(name: string, fallback: string): string {
@@ -58,6 +59,8 @@ const o = {
   hidden: Number(arg('hidden', '0')),
   validation: Number(arg('validation', '0.1')),
   save: arg('save', ''),
+  /** Training threads: 1, or 2 (a helper thread, `dataParallel`; the default on 2+ cores). */
+  threads: Number(arg('threads', String(1 + defaultHelpers()))),
 };
 console.log(`options ${JSON.stringify(o)}`);
 const refs = readReferenceSet('tuning');
@@ -81,6 +84,7 @@ const trained = trainRickerNPE({
   schedule: cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }),
   validationFraction: o.validation,
   flow: { transforms: o.transforms, ...(o.hidden > 0 ? { hidden: [o.hidden, o.hidden] } : {}) },
+  parallel: dataParallel({ workers: o.threads - 1 }),
   windowEmbedding: { width: o.width, window: o.window, pointwiseLayers: o.layers, pooling: o.pooling, passThrough: o.pass },
 });
 const trainSeconds = (performance.now() - t1) / 1000;
