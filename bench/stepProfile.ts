@@ -6,7 +6,7 @@
  * TF.js kernels (the spline, the fused window kernel) and the optimiser. `tf.profile` times each
  * kernel by itself, so group times are indicative (profiling slows a step down).
  *
- *   node --import tsx bench/stepProfile.ts [maf-h64-b256,maf-h256-b512,nsf-h256-b512,vae-b100,ricker-b512]
+ *   node --import tsx bench/stepProfile.ts [maf-h64-b256,maf-h256-b512,nsf-h256-b512,vae-b100,ricker-b512,ricker-b256]
  */
 import * as tf from '@tensorflow/tfjs';
 import { flowStepCase, rickerStepCase, vaeStepCase, type StepCase } from './kernelCounts.js';
@@ -21,6 +21,8 @@ const CASES: Record<string, () => StepCase> = {
   'nsf-h256-b512': () => flowStepCase('nsf', 256, 512),
   'vae-b100': () => vaeStepCase(100),
   'ricker-b512': () => rickerStepCase(512),
+  // Each thread's share of a 512-row step with a helper thread (dataParallel).
+  'ricker-b256': () => rickerStepCase(256),
 };
 
 /** Flops of a matmul kernel from its input shapes (transposes materialised by the fast path keep m, k, n). */

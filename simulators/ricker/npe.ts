@@ -67,17 +67,32 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
 
 /**
  * Defaults for the Ricker posterior, chosen by measurement on the TUNING observations only (the
- * committed set `bench/data/ricker/tuning`: 4 series at theta* = (3.8, 0.3, 10) and 4 drawn from
- * the prior (4 more prior draws were added on 2026-12-04; the figures below predate them), PMMH references; C2ST of 2 000 NPE draws against 2 000 reference draws; expected HPD
+ * committed set `bench/data/ricker/tuning`: 4 series at theta* = (3.8, 0.3, 10) and 8 drawn from
+ * the prior, 2 of them with sigma below 0.1, PMMH references; C2ST of 2 000 NPE draws against 2 000 reference draws; expected HPD
  * coverage and SBC on 500 fresh simulations; `node --import tsx bench/rickerTune.ts [flags]`).
  * Pairs below are mean C2ST at theta* / prior-drawn; "2 seeds" is the mean over training seeds 1
  * and 2 (a seed moves a mean by about 0.02 and one observation by up to 0.1).
  * - features 'windows' (the summaries through an MLP beside a sliding-window deep set of
  *   log1p(y), y and 1[y = 0], {@link RICKER_WINDOW_DEFAULTS}), 200 000 simulations, one NSF of 3
- *   transforms, 5 epochs, batch 512, 6e-3 with a cosine decay to 5% (these defaults,
- *   `--transforms 3 --epochs 5`): 2 seeds 0.649 / 0.657 (seed 1: 0.665 / 0.660, coverage
- *   0.464 / 0.794 / 0.964, SBC passes; seed 2: 0.633 / 0.653, coverage 0.496 / 0.820 / 0.958,
- *   SBC p 0.117 / 0.353 / 0.002).
+ *   transforms, 6 epochs, batch 512, 6e-3 with a cosine decay to 5%, trained with a helper
+ *   thread on 2 cores (`dataParallel`, src/node/dataParallel.ts).
+ * - Epochs, on all 12 tuning observations with a helper thread (2026-12-04, `--epochs E --seed S`):
+ *   5 epochs 0.654 / 0.669, 0.650 / 0.678, 0.667 / 0.666 (seeds 1-3; mean 0.657 / 0.671, train
+ *   51-64 s); 6 epochs 0.640 / 0.675, 0.641 / 0.669 (mean 0.641 / 0.672, 59-68 s); 7 epochs
+ *   0.618 / 0.670, 0.643 / 0.693, 0.651 / 0.653 (mean 0.637 / 0.672, 71-84 s); 8 epochs
+ *   0.609 / 0.662, 0.651 / 0.650 (mean 0.630 / 0.656, 92-94 s). Every run calibrated (coverage
+ *   within 0.03 of each level, SBC passes). More epochs help at theta*, not prior-drawn. 6 is
+ *   the most that the 2-minute budget of `npm run ricker` allows with a margin for a slower
+ *   host (1.3x slower than this one on 2026-12-03): 7 epochs were tried first and took 101 s end to
+ *   end in `npm run bench:ricker` here (train 90.7 s), C2ST on the evaluation set 0.678 / 0.765,
+ *   no better than 5 or 6 epochs there; 6 took 78 s.
+ * - Feature mode 'markov' (the growth regression beside 'windows'), one thread, 5 epochs, seed 1
+ *   on the 12 observations: 0.644 / 0.689 against 0.665 / 0.682 for 'windows' (per observation
+ *   in `bench:ricker -- --set tuning --posterior`: better on prior-5, worse on prior-3); with seed 2 on the first 8,
+ *   0.662 / 0.663 and SBC failed. Not adopted.
+ * - Before the helper thread (one thread, the first 8 tuning observations, 2026-12-03): 5 epochs,
+ *   2 seeds 0.649 / 0.657 (seed 1: 0.665 / 0.660, coverage 0.464 / 0.794 / 0.964, SBC passes;
+ *   seed 2: 0.633 / 0.653, SBC p 0.117 / 0.353 / 0.002).
  * - The budget: `npm run ricker` end to end in at most about 2 minutes on 2 cores. Training is
  *   almost all of it; 3 transforms make a step about 25% cheaper than 5, so 5 epochs cost what 4
  *   epochs of 5 transforms did (side by side on an idle host, 2026-12-03: `npm run ricker` trained
@@ -108,7 +123,7 @@ export const RICKER_NPE_DEFAULTS = {
   simulations: 200_000,
   batchSize: 512,
   learningRate: 6e-3,
-  maxEpochs: 5,
+  maxEpochs: 6,
   ensemble: 1,
   /** The NSF's size: 3 transforms (the builder's default hidden layers [64, 64] and 8 bins). */
   flow: { transforms: 3 },

@@ -23,7 +23,7 @@ const SPEC = {
   features: { default: 'windows', help: 'what NPE conditions on: summaries, raw (convolutional embedding of the series), both, or windows (summaries + a sliding-window embedding of log1p(y), y and y = 0)' },
   density: { default: 'nsf', help: 'density estimator: nsf or maf' },
   calibration: { default: 500, help: 'fresh simulations for SBC and coverage (0 skips)' },
-  'max-epochs': { default: 5, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
+  'max-epochs': { default: 6, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
   ensemble: { default: 1, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
   'batch-size': { default: 512, help: 'training minibatch size' },
   'learning-rate': { default: 6e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
