@@ -1,6 +1,6 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 200000]
- *   [--round-simulations N (default half of --simulations)] [--max-epochs E] [--round-epochs E] [--round-lr LR] (rounds > 1)
+ *   [--round-simulations N (default as many as --simulations)] [--max-epochs E] [--round-epochs E] [--round-lr LR] (rounds > 1)
  *   [--ensemble K] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
  *   [--train-on all|region (what later rounds train on)] [--threads 1|2 (training threads; default 2 on 2+ cores)]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
@@ -72,7 +72,7 @@ const quick = args.includes('--quick');
 const K = arg('observations', quick ? 1 : 3);
 const R = arg('rounds', 3);
 const N = arg('simulations', quick ? 4000 : RICKER_NPE_DEFAULTS.simulations);
-const perRound = arg('round-simulations', Math.ceil(N / 2)); // as npm run ricker -- --rounds
+const perRound = arg('round-simulations', Math.ceil(N * RICKER_ROUND_DEFAULTS.simulationsFraction)); // as npm run ricker -- --rounds
 const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
 // Later rounds: as `npm run ricker -- --rounds` (RICKER_ROUND_DEFAULTS) unless overridden.
 const roundEpochs = args.includes('--round-epochs') ? arg('round-epochs', 0) : quick ? maxEpochs : RICKER_ROUND_DEFAULTS.maxEpochs;

@@ -172,6 +172,8 @@ export const RICKER_ROUND_DEFAULTS = {
   trainOn: 'region' as 'all' | 'region',
   maxEpochs: 8,
   learningRate: 2e-3,
+  /** Simulations of each later round, as a fraction of round 1's (200 000 by default). */
+  simulationsFraction: 1,
 };
 
 export type RickerNPEResult = { posterior: NeuralPosterior & Module; history: FitResult; histories: FitResult[]; features: RickerFeatureMode };

@@ -32,7 +32,7 @@ const SPEC = {
     help: 'NPE rounds for this observation: 1 is the amortized posterior; N > 1 runs truncated sequential NPE (Deistler et al. 2022), each later round ' +
       'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and continuing training on the simulations in that region (see --round-training); the saved posterior is then valid for this observation only',
   },
-  'round-simulations': { default: 0, help: 'simulations of each round after the first (0: half of --simulations)' },
+  'round-simulations': { default: 0, help: 'simulations of each round after the first (0: as many as --simulations)' },
   'round-epochs': { default: 8, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
   'round-learning-rate': { default: 2e-3, help: 'initial learning rate of each round after the first (cosine decay to 5%)' },
   'round-training': { default: 'region', help: 'what each round after the first trains on: all (every simulation so far) or region (those whose parameters lie in the round\'s HPD region)' },

@@ -10,7 +10,7 @@ import { rickerObservationFeatures, type RickerFeatureMode } from '../../simulat
 import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/summaries.js';
 import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../node/simulateDataset.js';
-import { RICKER_NPE_DEFAULTS } from '../../simulators/ricker/npe.js';
+import { RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
 import { sbc } from '../sbi/diagnostics/sbc.js';
@@ -62,7 +62,7 @@ export interface RickerPipelineOptions {
    * with more, the posterior is valid for this observation only (src/cli/rickerRounds.ts).
    */
   rounds?: number;
-  /** Simulations of each round after the first (default half of `simulations`). */
+  /** Simulations of each round after the first (default: as many as `simulations`, RICKER_ROUND_DEFAULTS.simulationsFraction). */
   roundSimulations?: number;
   /** Epochs and initial learning rate of each round after the first (defaults: RICKER_ROUND_DEFAULTS). */
   roundEpochs?: number;
@@ -139,7 +139,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
         const members = o.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
         const rounds = o.rounds ?? 1;
         const trained = rounds > 1
-          ? await time('rounds', () => trainRickerRounds({ ...o, firstRound: sim, rounds, roundSimulations: o.roundSimulations ?? Math.ceil(o.simulations / 2), ensemble: members }))
+          ? await time('rounds', () => trainRickerRounds({ ...o, firstRound: sim, rounds, roundSimulations: o.roundSimulations ?? Math.ceil(o.simulations * RICKER_ROUND_DEFAULTS.simulationsFraction), ensemble: members }))
           : await time('train', () => ({ ...trainRickerWithProgress({ ...o, ensemble: members }, sim, T, o.seed + 1, members > 1 ? `training ${members} posteriors` : 'training'), summary: null }));
         if (trained.summary) summary.rounds = trained.summary;
         history = trained.histories[0];
