@@ -133,14 +133,22 @@ export const RICKER_NPE_DEFAULTS = {
 
 /**
  * Rounds after the first of `npm run ricker -- --rounds N` (truncated sequential NPE for one
- * observation): each continues training the previous round's posterior for `maxEpochs` epochs
+ * observation): each simulates as many parameters from the truncated prior as round 1 did
+ * (`simulationsFraction`) and continues training the previous round's posterior for `maxEpochs` epochs
  * from `learningRate` with the same cosine decay, on the simulations so far whose parameters lie
  * in the round's HPD region (`trainOn: 'region'`: this round's draws from the truncated prior and
  * the earlier draws that fall inside it; see `truncatedSequentialNPE`). Restarting the amortized
  * 6e-3 on a trained network undid round 1 (evaluation theta-1, round 2: C2ST 0.730 against 0.672
  * from scratch); from 2e-3 it refines it. Chosen on the tuning observations theta-1..3 (`npm run
- * bench:ricker-rounds -- --set tuning [flags]`, 2026-12-03), C2ST after rounds 1 / 2 / 3:
- * - with today's amortized defaults (3 transforms, 5 epochs):
+ * bench:ricker-rounds -- --set tuning [flags]`, 2026-12-03 and -04), C2ST after rounds 1 / 2 / 3:
+ * - with today's amortized defaults (3 transforms, 6 epochs, a helper thread), 2026-12-04:
+ *   - 200 000 simulations per later round (these defaults; `--round-simulations 200000`):
+ *     theta-1 0.762 / 0.685 / 0.660, theta-2 0.724 / 0.657 / 0.581, theta-3 0.643 / 0.568 /
+ *     0.565; means 0.710 / 0.637 / 0.602, 376 s per observation;
+ *   - 100 000 per later round (half of round 1's, the default before): theta-1 0.762 / 0.728 /
+ *     0.686, theta-2 0.724 / 0.662 / 0.629, theta-3 0.643 / 0.575 / 0.544; means 0.710 / 0.655 /
+ *     0.620, 293 s per observation.
+ * - with the amortized defaults of 2026-12-03 (3 transforms, 5 epochs, one thread), 100 000 per later round:
  *   - region, 8 epochs (these defaults; `--train-on region --round-epochs 8`): theta-1
  *     0.744 / 0.761 / 0.712, theta-2 0.654 / 0.612 / 0.630, theta-3 0.645 / 0.580 / 0.535;
  *     means 0.681 / 0.651 / 0.625, 579 s per observation on a shared machine (in this run a
