@@ -6,8 +6,8 @@
  * Ricker NPE step on 256 rows takes 17-18 ms against 30-34 ms on 512 (one thread, idle 2-core
  * AMD EPYC host, 2026-12-04). How much of that a run keeps depends on whether the cores share
  * their arithmetic units: on that host two single-thread processes each run 1.4x slower side by
- * side (256-row steps 24 ms), so one helper made Ricker training (200 000 simulations, 2 epochs)
- * only about 10% faster end to end (24.4-26.9 s against 27.5-29.6 s).
+ * side (256-row steps 23-25 ms, `bench/stepProfile.ts ricker-b256`), and `npm run ricker` (5
+ * epochs) trained in 51.7 s with one helper against 67.6 s with `--training-threads 1`.
  *
  *   trainNPE({ ..., parallel: dataParallel() })          // one helper thread per spare core, at most 1 by default
  *
@@ -100,8 +100,10 @@ class HelperThread implements GradientWorkers {
     this.widths = spec.widths;
     this.maxRows = spec.maxRows;
     const shared = (floats: number) => new SharedArrayBuffer(4 * floats);
+    const { json, weights } = serializeModule(model);
     const data: GradientWorkerData = {
-      ...(({ json, weights }) => ({ json, weights: weights as ArrayBuffer }))(serializeModule(model)),
+      json,
+      weights: weights as ArrayBuffer,
       loss: spec.loss,
       widths: spec.widths,
       maxRows: spec.maxRows,
@@ -119,7 +121,8 @@ class HelperThread implements GradientWorkers {
     this.error = new Uint8Array(data.error);
     const { script, options } = workerSpec('gradientWorker.js');
     this.worker = new Worker(script, { ...options, workerData: data });
-    // A helper that dies without reporting (e.g. out of memory) must not leave fit waiting forever.
+    // Failures reach fit through the shared status (or the timeout); an unhandled 'error' event
+    // would otherwise also end the process.
     this.worker.on('error', () => undefined);
     this.worker.unref();
   }

@@ -39,7 +39,11 @@ export interface GradientWorkersSpec {
 /** Starts helpers for a fit (Node: `dataParallel()` of `flowsbi/node`). */
 export type GradientWorkersFactory = (spec: GradientWorkersSpec) => GradientWorkers;
 
-/** A minibatch loss that a helper thread can rebuild by name: the model and the batch's columns. */
+/**
+ * A minibatch loss that a helper thread can rebuild by name: the model and the batch's columns.
+ * It gets no random stream, so it must not draw random numbers (a VAE's reparameterised ELBO
+ * cannot run on helpers yet), and it must be the loss that the training thread's `fit` runs.
+ */
 export type WorkerLoss = (model: Module, columns: tf.Tensor2D[]) => tf.Scalar;
 
 const losses = new Map<string, WorkerLoss>();
