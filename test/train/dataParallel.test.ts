@@ -5,23 +5,10 @@ import { fit } from '../../src/train/fit.js';
 import { MLP } from '../../src/nn/mlp.js';
 import { combineGradients, workerLoss } from '../../src/train/gradientWorkers.js';
 import { dataParallel } from '../../src/node/dataParallel.js';
-import { toRandom } from '../../src/random.js';
-
-/** theta ~ U(-2, 2)^2, x = theta + 0.3 noise: a small NPE problem. */
-function gaussianPairs(n: number, seed: number): { thetas: number[][]; xs: number[][] } {
-  const random = toRandom(seed);
-  const thetas: number[][] = [];
-  const xs: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const t = [4 * random.uniform() - 2, 4 * random.uniform() - 2];
-    thetas.push(t);
-    xs.push(t.map((v) => v + 0.3 * random.normal()));
-  }
-  return { thetas, xs };
-}
+import { noisyPairs } from '../helpers/noisyPairs.js';
 
 function train(parallel: boolean, options: { maxEpochs?: number; batchSize?: number; validationFraction?: number } = {}) {
-  const { thetas, xs } = gaussianPairs(1200, 5);
+  const { thetas, xs } = noisyPairs(1200, 5, 0.3);
   return trainNPE({ thetas, xs, density: 'maf', maxEpochs: 2, batchSize: 200, learningRate: 2e-3, seed: 7, ...options, parallel: parallel ? dataParallel({ workers: 1 }) : undefined });
 }
 

@@ -5,19 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { trainNPE } from '../../../src/sbi/npe/trainNPE.js';
 import { PosteriorEnsemble } from '../../../src/sbi/npe/ensemble.js';
 import { deserializeModule, serializeModule } from '../../../src/io/format.js';
+import { noisyPairs } from '../../helpers/noisyPairs.js';
 import { Random } from '../../../src/random.js';
 
-function data(n: number, seed: number) {
-  const r = new Random(seed);
-  const thetas: number[][] = [];
-  const xs: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const t = [4 * r.uniform() - 2, 4 * r.uniform() - 2];
-    thetas.push(t);
-    xs.push(t.map((v) => v + 0.5 * r.normal()));
-  }
-  return { thetas, xs };
-}
+const data = (n: number, seed: number) => noisyPairs(n, seed, 0.5);
 
 const bounds = { low: [-2, -2], high: [2, 2] };
 const member = (seed: number) =>
