@@ -9,7 +9,8 @@
  *   node --import tsx bench/rickerTune.ts [--simulations 200000] [--epochs 4] [--lr 6e-3]
  *     [--batch 512] [--ensemble 1] [--features windows] [--width 32] [--window 4] [--layers 2]
  *     [--pooling both] [--pass 3] [--seed 1] [--calibration 500] [--schedule epoch|step] [--floor 0.05]
- *     [--transforms 3] [--hidden 64] [--validation 0.1] [--threads 2] [--save out/tune/posterior.json]
+ *     [--transforms 3] [--hidden 64] [--density nsf|maf] [--clip 5 (0: none)] [--warmup EPOCHS]
+ *     [--validation 0.1] [--threads 2] [--save out/tune/posterior.json]
  *
  * `--save` writes the trained posterior (with its training options as metadata), so that it can
  * be scored again, e.g. on a grown tuning set, by `npm run bench:ricker -- --set tuning --posterior FILE`.
@@ -27,7 +28,7 @@ import { momentMismatch } from '../src/sbi/diagnostics/momentMismatch.js';
 import { sbc } from '../src/sbi/diagnostics/sbc.js';
 import { expectedCoverage } from '../src/sbi/diagnostics/coverage.js';
 import { readReferenceSet } from './rickerReferenceSet.js';
-import { cosineSchedule } from '../src/train/schedules.js';
+import { cosineSchedule, type LearningRateSchedule } from '../src/train/schedules.js';
 import { saveModel } from '../src/node/files.js';
 import { dataParallel, defaultHelpers } from '../src/node/dataParallel.js';
 
@@ -57,6 +58,12 @@ const o = {
   /** Flow transforms (default: the Ricker default's) and hidden width (0: the builder's default). */
   transforms: Number(arg('transforms', String(RICKER_NPE_DEFAULTS.flow.transforms))),
   hidden: Number(arg('hidden', '0')),
+  /** The flow: 'nsf' (default) or 'maf'. */
+  density: arg('density', 'nsf') as 'nsf' | 'maf',
+  /** Global gradient-norm clipping (0: none; the training loop's default 5). */
+  clip: Number(arg('clip', '5')),
+  /** Linear warm-up over this many epochs (per step), then the cosine decay (0: none). */
+  warmup: Number(arg('warmup', '0')),
   validation: Number(arg('validation', '0.1')),
   save: arg('save', ''),
   /** Training threads: 1, or 2 (a helper thread, `dataParallel`; the default on 2+ cores). */
@@ -81,12 +88,19 @@ const trained = trainRickerNPE({
   ensemble: o.ensemble,
   batchSize: o.batch,
   learningRate: o.lr,
-  schedule: cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }),
+  schedule: o.warmup > 0 ? withWarmup(cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }), o.warmup) : cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }),
+  clipNorm: o.clip > 0 ? o.clip : null,
+  density: o.density,
   validationFraction: o.validation,
   flow: { transforms: o.transforms, ...(o.hidden > 0 ? { hidden: [o.hidden, o.hidden] } : {}) },
   parallel: dataParallel({ workers: o.threads - 1 }),
   windowEmbedding: { width: o.width, window: o.window, pointwiseLayers: o.layers, pooling: o.pooling, passThrough: o.pass },
 });
+/** A linear warm-up from lr0 / 20 over `epochs` (fractional progress), then `schedule`. */
+function withWarmup(schedule: LearningRateSchedule, epochs: number): LearningRateSchedule {
+  const warm = (p: number, lr0: number) => (p < epochs ? lr0 * (0.05 + 0.95 * (p / epochs)) * (schedule(p, lr0) / lr0) : schedule(p, lr0));
+  return Object.assign(warm, { perStep: true });
+}
 const trainSeconds = (performance.now() - t1) / 1000;
 const posterior = trained.posterior;
 const sdRatios: number[][] = [];
