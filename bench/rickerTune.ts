@@ -88,7 +88,7 @@ const trained = trainRickerNPE({
   ensemble: o.ensemble,
   batchSize: o.batch,
   learningRate: o.lr,
-  schedule: o.warmup > 0 ? withWarmup(cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }), o.warmup) : cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }),
+  schedule: withWarmup(cosineSchedule(o.epochs, o.floor, { perStep: o.schedule === 'step' }), o.warmup),
   clipNorm: o.clip > 0 ? o.clip : null,
   density: o.density,
   validationFraction: o.validation,
@@ -96,8 +96,9 @@ const trained = trainRickerNPE({
   parallel: dataParallel({ workers: o.threads - 1 }),
   windowEmbedding: { width: o.width, window: o.window, pointwiseLayers: o.layers, pooling: o.pooling, passThrough: o.pass },
 });
-/** A linear warm-up from lr0 / 20 over `epochs` (fractional progress), then `schedule`. */
+/** A linear warm-up from lr0 / 20 over `epochs` (fractional progress), then `schedule` (0 epochs: `schedule` itself). */
 function withWarmup(schedule: LearningRateSchedule, epochs: number): LearningRateSchedule {
+  if (!(epochs > 0)) return schedule;
   const warm = (p: number, lr0: number) => (p < epochs ? lr0 * (0.05 + 0.95 * (p / epochs)) * (schedule(p, lr0) / lr0) : schedule(p, lr0));
   return Object.assign(warm, { perStep: true });
 }
