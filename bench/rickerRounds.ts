@@ -1,6 +1,6 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 200000]
- *   [--round-simulations N (default as many as --simulations)] [--max-epochs E] [--round-epochs E] [--round-lr LR] (rounds > 1)
+ *   [--round-simulations N (default as many as --simulations)] [--max-epochs E (round 1; default 12)] [--round-epochs E] [--round-lr LR] (rounds > 1)
  *   [--ensemble K] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
  *   [--train-on all|region (what later rounds train on)] [--threads 1|2 (training threads; default 2 on 2+ cores)]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
@@ -9,7 +9,9 @@
  * single Ricker observations at theta* = (3.8, 0.3, 10): for each observation, rounds 1..R of TSNPE
  * with the Ricker trainer (simulators/ricker/npe.ts, its defaults), and after each round the C2ST
  * between 2 000 posterior draws and 2 000 PMMH reference draws and the wall time so far. Round 1
- * is the amortized posterior (prior simulations only), so its line is the amortized figure.
+ * is an amortized posterior (prior simulations only), trained for 12 epochs
+ * (RICKER_ROUND_DEFAULTS.firstRoundEpochs, as `npm run ricker -- --rounds N`) rather than the
+ * amortized default's 6 unless `--max-epochs` says otherwise.
  *
  * References: bench/data/ricker/evaluation/theta-k.json (k = 1..K) when those files exist (written by
  * `npm run bench:ricker-references`); otherwise the observation is `rickerObservation(k)` of
@@ -78,7 +80,8 @@ const K = arg('observations', quick ? 1 : 3);
 const R = arg('rounds', 3);
 const N = arg('simulations', quick ? 4000 : RICKER_NPE_DEFAULTS.simulations);
 const perRound = arg('round-simulations', Math.ceil(N * RICKER_ROUND_DEFAULTS.simulationsFraction)); // as npm run ricker -- --rounds
-const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : undefined;
+// Round 1: as `npm run ricker -- --rounds` (RICKER_ROUND_DEFAULTS.firstRoundEpochs) unless overridden.
+const maxEpochs = args.includes('--max-epochs') ? arg('max-epochs', 0) : quick ? 15 : RICKER_ROUND_DEFAULTS.firstRoundEpochs;
 // Later rounds: as `npm run ricker -- --rounds` (RICKER_ROUND_DEFAULTS) unless overridden.
 const roundEpochs = args.includes('--round-epochs') ? arg('round-epochs', 0) : quick ? maxEpochs : RICKER_ROUND_DEFAULTS.maxEpochs;
 const roundLearningRate = args.includes('--round-lr') ? arg('round-lr', 0) : RICKER_ROUND_DEFAULTS.learningRate;

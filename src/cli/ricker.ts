@@ -32,6 +32,7 @@ const SPEC = {
     help: 'NPE rounds for this observation: 1 is the amortized posterior; N > 1 runs truncated sequential NPE (Deistler et al. 2022), each later round ' +
       'simulating from the prior truncated to the current posterior\'s 1 - 1e-4 HPD region and continuing training on the simulations in that region (see --round-training); the saved posterior is then valid for this observation only',
   },
+  'first-round-epochs': { default: 12, help: 'epochs of round 1 when --rounds > 1 (--max-epochs is the amortized posterior\'s: a run for one observation is not held to its 2-minute budget)' },
   'round-simulations': { default: 0, help: 'simulations of each round after the first (0: as many as --simulations)' },
   'round-epochs': { default: 8, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
   'round-learning-rate': { default: 2e-3, help: 'initial learning rate of each round after the first (cosine decay to 5%)' },
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
   positiveInt('rounds', flags.rounds as number);
   positiveInt('round-simulations', flags['round-simulations'] as number, 0);
   positiveInt('round-epochs', flags['round-epochs'] as number);
+  positiveInt('first-round-epochs', flags['first-round-epochs'] as number);
   if (!((flags['round-learning-rate'] as number) > 0)) throw new UsageError(`ricker: --round-learning-rate must be > 0; received ${flags['round-learning-rate']}`);
   if (!['all', 'region'].includes(flags['round-training'] as string)) throw new UsageError(`ricker: --round-training must be all or region; received "${flags['round-training']}"`);
   if ((flags.rounds as number) > 1 && (method !== 'npe' || flags.posterior)) {
@@ -100,6 +102,7 @@ async function main(): Promise<number> {
     trainingHelpers: threadsFlag === 'auto' ? undefined : Number(threadsFlag) - 1,
     rounds: flags.rounds as number,
     roundSimulations: (flags['round-simulations'] as number) || undefined,
+    firstRoundEpochs: flags['first-round-epochs'] as number,
     roundEpochs: flags['round-epochs'] as number,
     roundLearningRate: flags['round-learning-rate'] as number,
     roundTraining: flags['round-training'] as 'all' | 'region',

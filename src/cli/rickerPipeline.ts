@@ -62,6 +62,8 @@ export interface RickerPipelineOptions {
    * with more, the posterior is valid for this observation only (src/cli/rickerRounds.ts).
    */
   rounds?: number;
+  /** Epochs of round 1 when there are later rounds (default: RICKER_ROUND_DEFAULTS.firstRoundEpochs; `maxEpochs` is the amortized posterior's). */
+  firstRoundEpochs?: number;
   /** Simulations of each round after the first (default: as many as `simulations`, RICKER_ROUND_DEFAULTS.simulationsFraction). */
   roundSimulations?: number;
   /** Epochs and initial learning rate of each round after the first (defaults: RICKER_ROUND_DEFAULTS). */

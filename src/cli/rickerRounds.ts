@@ -1,7 +1,9 @@
 /**
  * `npm run ricker -- --rounds N` (N > 1): truncated sequential NPE for the one observation
- * (src/sbi/npe/truncatedSequential.ts) with the Ricker trainer. Round 1 is exactly the amortized
- * posterior of `--rounds 1` (the same prior simulations and training seed); each later round
+ * (src/sbi/npe/truncatedSequential.ts) with the Ricker trainer. Round 1 trains the amortized
+ * posterior of `--rounds 1` (the same prior simulations and training seed) for
+ * `--first-round-epochs` (12) instead of `--max-epochs` (6), since a run for one observation is not
+ * held to the amortized pipeline's 2-minute budget; each later round
  * simulates from the prior truncated to the current posterior's highest-density region for the
  * observation and continues training the posterior, from a lower learning rate, on the
  * simulations so far whose parameters lie in that region ({@link RICKER_ROUND_DEFAULTS}). The result is valid for this observation only.
@@ -22,6 +24,8 @@ export interface RickerRoundsOptions extends RickerTrainingFlags {
   /** Round 1's prior simulations (the pipeline's, also used for ABC). */
   firstRound: SimulateDatasetResult;
   rounds: number;
+  /** Epochs of round 1 (default {@link RICKER_ROUND_DEFAULTS}.firstRoundEpochs). */
+  firstRoundEpochs?: number;
   /** Simulations of each later round. */
   roundSimulations: number;
   /** Epochs of each later round (default {@link RICKER_ROUND_DEFAULTS}.maxEpochs). */
@@ -37,6 +41,8 @@ export interface RickerRoundsOptions extends RickerTrainingFlags {
 export interface RickerRoundsSummary {
   rounds: number;
   simulationsPerLaterRound: number;
+  /** Epochs of round 1 (the prior simulations). */
+  firstRound: { maxEpochs: number };
   /** How rounds after the first train: continuing the previous posterior or from scratch, epochs, initial learning rate. */
   laterRounds: { continueTraining: boolean; maxEpochs: number; learningRate: number; trainOn: 'all' | 'region' };
   totalSimulations: number;
@@ -51,6 +57,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   let histories: FitResult[] = [];
+  const firstRoundEpochs = o.firstRoundEpochs ?? RICKER_ROUND_DEFAULTS.firstRoundEpochs;
   const later = { maxEpochs: o.roundEpochs ?? RICKER_ROUND_DEFAULTS.maxEpochs, learningRate: o.roundLearningRate ?? RICKER_ROUND_DEFAULTS.learningRate };
   const trainOn = o.roundTraining ?? RICKER_ROUND_DEFAULTS.trainOn;
   const result = await truncatedSequentialNPE<NeuralPosterior & Module>({
@@ -76,11 +83,11 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     retrainFromScratch: RICKER_ROUND_DEFAULTS.retrainFromScratch,
     trainOn,
     train: (data, { round, seed, previous }) => {
-      // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1.
+      // Round 1 with the pipeline's training seed: the amortized posterior of --rounds 1, trained longer.
       const label = `round ${round}/${o.rounds}: training on ${data.n}`;
       const trained =
         round === 1
-          ? trainRickerWithProgress(o, data, T, o.seed + 1, label)
+          ? trainRickerWithProgress({ ...o, maxEpochs: firstRoundEpochs }, data, T, o.seed + 1, label)
           : trainRickerWithProgress({ ...o, ...later }, data, T, seed, label, previous ?? undefined);
       histories = trained.histories;
       return { posterior: trained.posterior, history: trained.histories };
@@ -104,6 +111,7 @@ export async function trainRickerRounds(o: RickerRoundsOptions): Promise<{ poste
     summary: {
       rounds: o.rounds,
       simulationsPerLaterRound: o.roundSimulations,
+      firstRound: { maxEpochs: firstRoundEpochs },
       laterRounds: { continueTraining: !RICKER_ROUND_DEFAULTS.retrainFromScratch, ...later, trainOn },
       totalSimulations: perRound.reduce((s, r) => s + r.simulations, 0),
       validFor: 'this observation only: later rounds simulate near it, so the posterior is biased for other observations (and is not amortized)',

@@ -52,6 +52,7 @@ describe('npm run ricker', () => {
     ['too few simulations', ['--simulations', '10'], /--simulations must be an integer >= 100; received 10/],
     ['zero rounds', ['--rounds', '0'], /--rounds must be an integer >= 1; received 0/],
     ['zero round epochs', ['--round-epochs', '0'], /--round-epochs must be an integer >= 1; received 0/],
+    ['zero first-round epochs', ['--first-round-epochs', '0'], /--first-round-epochs must be an integer >= 1; received 0/],
     ['negative round learning rate', ['--round-learning-rate', '-1'], /--round-learning-rate must be > 0; received -1/],
     ['an unknown round training set', ['--round-training', 'some'], /--round-training must be all or region; received "some"/],
     ['an unknown thread count', ['--training-threads', '3'], /--training-threads must be auto, 1 or 2; received "3"/],
@@ -124,12 +125,13 @@ describe('npm run ricker', () => {
 
   test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
     const out = path.join(dir, 'rounds');
-    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--max-epochs', '2', '--round-epochs', '1', '--ensemble', '1', '--samples', '100', '--no-figures', '--out', out]);
+    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--first-round-epochs', '2', '--round-epochs', '1', '--ensemble', '1', '--samples', '100', '--no-figures', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/valid for this observation only/);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.rounds).toMatchObject({ rounds: 2, simulationsPerLaterRound: 200, totalSimulations: 600, validFor: expect.stringMatching(/this observation only/) });
+    expect(summary.rounds.firstRound).toEqual({ maxEpochs: 2 });
     expect(summary.rounds.laterRounds).toEqual({ continueTraining: true, maxEpochs: 1, learningRate: 2e-3, trainOn: 'region' });
     expect(summary.training.epochs).toEqual([1]); // the last round's history: --round-epochs
     const [first, second] = summary.rounds.perRound;
