@@ -47,10 +47,15 @@
  * 0.599 / 0.570 / 0.583, means 0.632 / 0.642 / 0.639, 437 s per observation on average. On the
  * tuning set: means 0.681 / 0.651 / 0.625 (RICKER_ROUND_DEFAULTS has the runs that lost).
  *
- * Today's (6 epochs with a helper thread in round 1; later rounds as before but with 200 000
+ * With 6 epochs and a helper thread in round 1 (later rounds as before but with 200 000
  * simulations each; 2026-12-04 17:20-17:39 UTC, no other job): theta-1..3 0.654 / 0.706 / 0.673,
  * 0.714 / 0.656 / 0.647 and 0.547 / 0.603 / 0.587, means 0.638 / 0.655 / 0.636, 373 s per
  * observation on average. On the tuning set: means 0.710 / 0.637 / 0.602.
+ *
+ * Today's defaults (12 epochs in round 1; 2026-12-05 07:09-07:28 UTC, no other job): theta-1..3
+ * 0.660 / 0.649 / 0.620, 0.609 / 0.635 / 0.584 and 0.631 / 0.623 / 0.621, means 0.633 / 0.636 /
+ * 0.608 (issue 15's 0.60 after round 3 not reached), 361 s per observation on average. On the
+ * tuning set: means 0.675 / 0.614 / 0.593.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
