@@ -2,7 +2,7 @@
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 200000]
  *   [--round-simulations N (default as many as --simulations)] [--max-epochs E (round 1; default 12)] [--round-epochs E] [--round-lr LR] (rounds > 1)
  *   [--ensemble K] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
- *   [--train-on all|region (what later rounds train on)] [--threads 1|2 (training threads; default 2 on 2+ cores)]
+ *   [--train-on all|region (what later rounds train on)] [--quantile Q (HPD mass left outside; default 1e-4)] [--threads 1|2 (training threads; default 2 on 2+ cores)]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
  *
  * Truncated sequential NPE (src/sbi/npe/truncatedSequential.ts) against the amortized posterior on
@@ -101,6 +101,8 @@ const scratch = args.includes('--scratch') || (!args.includes('--continue') && R
 // What later rounds train on: every simulation so far, or those in the round's region (as the CLI's default unless given).
 const trainOnIndex = args.indexOf('--train-on');
 const trainOn = (trainOnIndex >= 0 ? args[trainOnIndex + 1] : RICKER_ROUND_DEFAULTS.trainOn) as 'all' | 'region';
+// The HPD region's mass left outside (truncatedSequentialNPE's default unless given).
+const quantile = args.includes('--quantile') ? arg('quantile', 0) : undefined;
 // Training threads: 1, or 2 (a helper thread, as `npm run ricker` uses on 2+ cores).
 const threads = arg('threads', 1 + defaultHelpers());
 const T = 50;
@@ -123,7 +125,7 @@ function reference(k: number): { observed: number[]; draws: Float64Array; source
 
 await ready({ quiet: true });
 console.log(`TSNPE vs amortized NPE on the Ricker model: ${K} observations at theta*, ${R} rounds, ${N} simulations in round 1 and ${perRound} in each later round; ` +
-  `${set} references, ${threads} training thread(s), max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}, learning rate ${roundLearningRate ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'} on ${trainOn === 'all' ? 'all simulations so far' : 'the simulations in their region'}`);
+  `${set} references, ${threads} training thread(s), max epochs ${maxEpochs ?? 'default'} (later rounds ${roundEpochs ?? 'default'}, learning rate ${roundLearningRate ?? 'default'}), ensemble ${ensemble ?? 'default'}, later rounds ${scratch ? 'retrained from scratch' : 'continue training'} on ${trainOn === 'all' ? 'all simulations so far' : 'the simulations in their region'}, HPD quantile ${quantile ?? 'default'}`);
 const table: { obs: number; round: number; c2st: number; seconds: number; acceptance: number }[] = [];
 for (let k = 1; k <= K; k++) {
   const ref = reference(k);
@@ -140,6 +142,7 @@ for (let k = 1; k <= K; k++) {
     seed: 100 + k,
     retrainFromScratch: scratch,
     trainOn,
+    quantile,
     train: (data, { round, seed, previous }) =>
       trainRickerNPE({ thetas: data.thetas, ys: data.xs, T, seed, maxEpochs: round === 1 ? maxEpochs : roundEpochs, learningRate: round === 1 ? undefined : roundLearningRate, ensemble, continueFrom: previous ?? undefined, parallel: dataParallel({ workers: threads - 1 }) }),
     onRoundEnd: (report, posterior) => {
