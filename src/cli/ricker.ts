@@ -10,7 +10,8 @@ import { BUILT_IN_THETA, builtInObservation, readObservation } from './rickerObs
 import { formatNumber, formatTable } from './outputs.js';
 import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 
-// The NPE defaults repeat RICKER_NPE_DEFAULTS and RICKER_ROUND_DEFAULTS (simulators/ricker/npe.ts, where they are measured):
+// The NPE defaults repeat RICKER_NPE_DEFAULTS and RICKER_ROUND_DEFAULTS (simulators/ricker/npe.ts, where they are measured;
+// test/cli/ricker.test.ts checks that they agree):
 // that module loads the training code, which this file imports only after the flags are checked.
 const SPEC = {
   simulations: { default: 200000, help: 'simulations from the prior for training' },

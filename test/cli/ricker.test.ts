@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultHelpers } from '../../src/node/dataParallel.js';
+import { RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS } from '../../simulators/ricker/npe.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -121,6 +122,20 @@ describe('npm run ricker', () => {
     });
     expect(fresh.stderr).toBe('');
     expect(fresh.stdout.trim()).toBe(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim());
+  });
+
+  test('--help: the defaults it repeats are those measured in RICKER_NPE_DEFAULTS and RICKER_ROUND_DEFAULTS', () => {
+    const r = ricker(['--help']);
+    expect(r.status).toBe(0);
+    const defaults = Object.fromEntries([...r.stdout.matchAll(/--([a-z-]+) \(default ([^)]*)\)/g)].map((m) => [m[1], m[2]]));
+    const N = RICKER_NPE_DEFAULTS;
+    const R = RICKER_ROUND_DEFAULTS;
+    expect(defaults).toMatchObject({
+      simulations: String(N.simulations), features: N.features, 'max-epochs': String(N.maxEpochs), ensemble: String(N.ensemble),
+      'batch-size': String(N.batchSize), 'learning-rate': String(N.learningRate),
+      'first-round-epochs': String(R.firstRoundEpochs), 'round-epochs': String(R.maxEpochs), 'round-learning-rate': String(R.learningRate),
+      'round-training': R.trainOn,
+    });
   });
 
   test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
