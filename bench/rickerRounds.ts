@@ -1,7 +1,7 @@
 /**
  * npm run bench:ricker-rounds [-- --observations 3] [--rounds 3] [--simulations 200000]
  *   [--round-simulations N (default as many as --simulations)] [--max-epochs E (round 1; default 12)] [--round-epochs E] [--round-lr LR] (rounds > 1)
- *   [--ensemble K] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
+ *   [--ensemble K (default 2, as --rounds)] [--pmmh-iterations 8000] [--scratch (train a new posterior each round) | --continue]
  *   [--train-on all|region (what later rounds train on)] [--quantile Q (HPD mass left outside; default 1e-4)] [--threads 1|2 (training threads; default 2 on 2+ cores)]
  *   [--set evaluation|tuning (whose theta-k references; tune on tuning, report on evaluation)] [--quick]
  *
@@ -52,10 +52,15 @@
  * 0.714 / 0.656 / 0.647 and 0.547 / 0.603 / 0.587, means 0.638 / 0.655 / 0.636, 373 s per
  * observation on average. On the tuning set: means 0.710 / 0.637 / 0.602.
  *
- * Today's defaults (12 epochs in round 1; 2026-12-05 07:09-07:28 UTC, no other job): theta-1..3
- * 0.660 / 0.649 / 0.620, 0.609 / 0.635 / 0.584 and 0.631 / 0.623 / 0.621, means 0.633 / 0.636 /
- * 0.608 (issue 15's 0.60 after round 3 not reached), 361 s per observation on average. On the
- * tuning set: means 0.675 / 0.614 / 0.593.
+ * One posterior with 12 epochs in round 1 (`-- --ensemble 1`; 2026-12-05 07:09-07:28 UTC, no
+ * other job): theta-1..3 0.660 / 0.649 / 0.620, 0.609 / 0.635 / 0.584 and 0.631 / 0.623 / 0.621,
+ * means 0.633 / 0.636 / 0.608 (issue 15's 0.60 after round 3 not reached), 361 s per observation
+ * on average. On the tuning set: means 0.675 / 0.614 / 0.593.
+ *
+ * Today's defaults (two posteriors; `-- --threads 1`, 2026-12-05 08:08-09:07 UTC, beside the
+ * tuning run): theta-1..3 0.617 / 0.617 / 0.595, 0.630 / 0.616 / 0.592 and 0.579 / 0.571 / 0.549,
+ * means 0.609 / 0.601 / 0.579 (PASS), 1 097 s per observation with two jobs on the 2 cores. On
+ * the tuning set: means 0.637 / 0.636 / 0.582.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -93,7 +98,8 @@ const roundLearningRate = args.includes('--round-lr') ? arg('round-lr', 0) : RIC
 const setIndex = args.indexOf('--set');
 const set = setIndex >= 0 ? args[setIndex + 1] : 'evaluation';
 if (set !== 'evaluation' && set !== 'tuning') throw new Error(`bench:ricker-rounds: --set must be evaluation or tuning; received "${set}"`);
-const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : undefined;
+// Posteriors per round: as `npm run ricker -- --rounds` (RICKER_ROUND_DEFAULTS.ensemble) unless given.
+const ensemble = args.includes('--ensemble') ? arg('ensemble', 0) : RICKER_ROUND_DEFAULTS.ensemble;
 const pmmhIterations = arg('pmmh-iterations', quick ? 1000 : 8000);
 // Later rounds continue the previous round's posterior, as `npm run ricker -- --rounds` does, or
 // train a new one (--scratch).

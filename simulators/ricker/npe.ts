@@ -197,6 +197,19 @@ export const RICKER_ROUND_DEFAULTS = {
    * 414 s per observation against 376 s.
    */
   firstRoundEpochs: 12,
+  /**
+   * Posteriors trained in round 1 and continued in every later round, mixed with equal weights
+   * (the amortized default is one). Tuning theta-1..3 (`npm run bench:ricker-rounds -- --set tuning
+   * --threads 1 --ensemble 2`, 2026-12-05, beside one other job): C2ST after rounds 1 / 2 / 3
+   * theta-1 0.702 / 0.691 / 0.635, theta-2 0.667 / 0.655 / 0.586, theta-3 0.541 / 0.562 / 0.524;
+   * means 0.637 / 0.636 / 0.582 against 0.675 / 0.614 / 0.593 for one posterior, at about twice
+   * the training time. Runs that lost on the same day (one posterior, one thread, two runs at
+   * once): 18 epochs in round 1 (`--max-epochs 18`) theta-1 0.834 / 0.666 / 0.676, theta-2
+   * 0.714 / 0.635 / 0.616, theta-3 0.554 / 0.579 / 0.569, means 0.701 / 0.627 / 0.620; 12 epochs
+   * in later rounds (`--round-epochs 12`) theta-1 0.763 / 0.759 / 0.667, theta-2 0.645 / 0.610 /
+   * 0.566, theta-3 0.559 / 0.547 / 0.572, means 0.656 / 0.639 / 0.602.
+   */
+  ensemble: 2,
   retrainFromScratch: false,
   /** Later rounds train on every simulation so far ('all') or on those in the round's HPD region ('region'). */
   trainOn: 'region' as 'all' | 'region',

@@ -25,7 +25,7 @@ const SPEC = {
   density: { default: 'nsf', help: 'density estimator: nsf or maf' },
   calibration: { default: 500, help: 'fresh simulations for SBC and coverage (0 skips)' },
   'max-epochs': { default: 6, help: 'maximum training epochs per ensemble member (early stopping may end sooner)' },
-  ensemble: { default: 1, help: 'posteriors trained and mixed with equal weights (1: a single posterior)' },
+  ensemble: { default: 'auto', help: 'posteriors trained and mixed with equal weights; auto: 1 for the amortized posterior, 2 with --rounds > 1' },
   'batch-size': { default: 512, help: 'training minibatch size' },
   'learning-rate': { default: 6e-3, help: 'initial Adam learning rate (cosine decay to 5% over the epochs)' },
   rounds: {
@@ -63,7 +63,8 @@ async function main(): Promise<number> {
   positiveInt('seed', flags.seed as number, 0);
   positiveInt('calibration', flags.calibration as number, 0);
   positiveInt('max-epochs', flags['max-epochs'] as number);
-  positiveInt('ensemble', flags.ensemble as number);
+  const ensembleFlag = String(flags.ensemble);
+  if (ensembleFlag !== 'auto') positiveInt('ensemble', Number(ensembleFlag));
   positiveInt('rounds', flags.rounds as number);
   positiveInt('round-simulations', flags['round-simulations'] as number, 0);
   positiveInt('round-epochs', flags['round-epochs'] as number);
@@ -97,7 +98,7 @@ async function main(): Promise<number> {
     density: flags.density as 'nsf' | 'maf',
     calibrationSimulations: flags.calibration as number,
     maxEpochs: flags['max-epochs'] as number,
-    ensemble: flags.ensemble as number,
+    ensemble: ensembleFlag === 'auto' ? undefined : Number(ensembleFlag),
     batchSize: positiveInt('batch-size', flags['batch-size'] as number),
     learningRate: flags['learning-rate'] as number,
     trainingHelpers: threadsFlag === 'auto' ? undefined : Number(threadsFlag) - 1,

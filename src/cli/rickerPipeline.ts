@@ -51,7 +51,7 @@ export interface RickerPipelineOptions {
   /** Accepted simulations for rejection ABC (default 1% of the simulations, at least 50). */
   abcK?: number;
   maxEpochs?: number;
-  /** Posteriors trained and mixed (default {@link RICKER_NPE_DEFAULTS}.ensemble). */
+  /** Posteriors trained and mixed (default {@link RICKER_NPE_DEFAULTS}.ensemble, or {@link RICKER_ROUND_DEFAULTS}.ensemble with `rounds` > 1). */
   ensemble?: number;
   batchSize?: number;
   learningRate?: number;
@@ -138,8 +138,8 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       if (o.method === 'abc') {
         samples = abcSamples;
       } else {
-        const members = o.ensemble ?? RICKER_NPE_DEFAULTS.ensemble;
         const rounds = o.rounds ?? 1;
+        const members = o.ensemble ?? (rounds > 1 ? RICKER_ROUND_DEFAULTS.ensemble : RICKER_NPE_DEFAULTS.ensemble);
         const trained = rounds > 1
           ? await time('rounds', () => trainRickerRounds({ ...o, firstRound: sim, rounds, roundSimulations: o.roundSimulations ?? Math.ceil(o.simulations * RICKER_ROUND_DEFAULTS.simulationsFraction), ensemble: members }))
           : await time('train', () => ({ ...trainRickerWithProgress({ ...o, ensemble: members }, sim, T, o.seed + 1, members > 1 ? `training ${members} posteriors` : 'training'), summary: null }));

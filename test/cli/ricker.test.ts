@@ -52,6 +52,7 @@ describe('npm run ricker', () => {
     ['an unknown method', ['--method', 'mcmc'], /--method must be npe, abc or pmmh; received "mcmc"/],
     ['too few simulations', ['--simulations', '10'], /--simulations must be an integer >= 100; received 10/],
     ['zero rounds', ['--rounds', '0'], /--rounds must be an integer >= 1; received 0/],
+    ['zero ensemble', ['--ensemble', '0'], /--ensemble must be an integer >= 1; received 0/],
     ['zero round epochs', ['--round-epochs', '0'], /--round-epochs must be an integer >= 1; received 0/],
     ['zero first-round epochs', ['--first-round-epochs', '0'], /--first-round-epochs must be an integer >= 1; received 0/],
     ['negative round learning rate', ['--round-learning-rate', '-1'], /--round-learning-rate must be > 0; received -1/],
@@ -131,11 +132,12 @@ describe('npm run ricker', () => {
     const N = RICKER_NPE_DEFAULTS;
     const R = RICKER_ROUND_DEFAULTS;
     expect(defaults).toMatchObject({
-      simulations: String(N.simulations), features: N.features, 'max-epochs': String(N.maxEpochs), ensemble: String(N.ensemble),
+      simulations: String(N.simulations), features: N.features, 'max-epochs': String(N.maxEpochs), ensemble: 'auto',
       'batch-size': String(N.batchSize), 'learning-rate': String(N.learningRate),
       'first-round-epochs': String(R.firstRoundEpochs), 'round-epochs': String(R.maxEpochs), 'round-learning-rate': String(R.learningRate),
       'round-training': R.trainOn,
     });
+    expect(r.stdout).toContain(`auto: ${N.ensemble} for the amortized posterior, ${R.ensemble} with --rounds > 1`);
   });
 
   test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
