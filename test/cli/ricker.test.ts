@@ -142,7 +142,7 @@ describe('npm run ricker', () => {
 
   test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
     const out = path.join(dir, 'rounds');
-    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--first-round-epochs', '2', '--round-epochs', '1', '--ensemble', '1', '--samples', '100', '--no-figures', '--out', out]);
+    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--first-round-epochs', '2', '--round-epochs', '1', '--samples', '100', '--no-figures', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/valid for this observation only/);
@@ -150,7 +150,8 @@ describe('npm run ricker', () => {
     expect(summary.rounds).toMatchObject({ rounds: 2, simulationsPerLaterRound: 200, totalSimulations: 600, validFor: expect.stringMatching(/this observation only/) });
     expect(summary.rounds.firstRound).toEqual({ maxEpochs: 2 });
     expect(summary.rounds.laterRounds).toEqual({ continueTraining: true, maxEpochs: 1, learningRate: 2e-3, trainOn: 'region' });
-    expect(summary.training.epochs).toEqual([1]); // the last round's history: --round-epochs
+    expect(summary.training.epochs).toEqual([1, 1]); // the last round's histories (--round-epochs), one per posterior
+    expect(summary.training.ensemble).toBe(2); // --ensemble auto: two posteriors with --rounds > 1
     const [first, second] = summary.rounds.perRound;
     expect(first).toMatchObject({ round: 1, simulations: 400, threshold: null, acceptanceRate: 1 });
     expect(second).toMatchObject({ round: 2, simulations: 200 });
