@@ -126,6 +126,7 @@ export * from './sbi/npe/posterior.js';
 export * from './sbi/npe/ensemble.js';
 export * from './sbi/npe/truncation.js';
 export * from './sbi/npe/truncatedSequential.js';
+export * from './sbi/npe/importanceSampled.js';
 export * from './sbi/abc.js';
 export { posteriorFromDistribution, type MatrixInput } from './sbi/diagnostics/types.js';
 export * from './sbi/diagnostics/statistics.js';

@@ -127,3 +127,24 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x) as T;
 }
+
+/**
+ * Effective sample size (sum w)^2 / sum w^2 and log mean weight log((1/n) sum w) of importance
+ * weights given as logs, computed with the weights scaled by their maximum so that neither
+ * overflows. -Infinity entries are zero weights; when all are, ESS is 0 and the log mean -Infinity.
+ * One implementation for every importance sampler (`estimateLogZ`, `ImportanceSampledPosterior`).
+ */
+export function importanceWeightSummary(logWeights: ArrayLike<number>): { ess: number; logMeanWeight: number } {
+  const n = logWeights.length;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) if (logWeights[i] > max) max = logWeights[i];
+  if (max === -Infinity) return { ess: 0, logMeanWeight: -Infinity };
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const w = Math.exp(logWeights[i] - max);
+    sum += w;
+    sumSq += w * w;
+  }
+  return { ess: (sum * sum) / sumSq, logMeanWeight: max + Math.log(sum / n) };
+}

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '../distributions/distribution.js';
 import { toRandom, type SeedLike } from '../random.js';
 import { withoutValidation } from '../validation.js';
+import { importanceWeightSummary } from '../numerics.js';
 import { TrainingLoop, type LoopOptions, type TrainHistory } from './loop.js';
 
 /** An unnormalised log density log p~(x) of rows x: [n, dim] → [n]. Must be differentiable in x. */
@@ -89,23 +90,15 @@ export function estimateLogZ(q: Distribution, logDensity: LogDensity, n = 100_00
     });
     logW.set(values, start);
   }
-  let max = -Infinity;
-  for (const v of logW) if (v > max) max = v;
-  let sum = 0;
-  let sumSq = 0;
+  const { ess, logMeanWeight } = importanceWeightSummary(logW);
   let elbo = 0;
-  for (const v of logW) {
-    const w = Math.exp(v - max);
-    sum += w;
-    sumSq += w * w;
-    elbo += v;
-  }
-  const mean = sum / n;
-  const variance = Math.max(sumSq / n - mean * mean, 0) * (n / (n - 1));
+  for (const v of logW) elbo += v;
+  // sd(w) / mean(w) = sqrt(n sum w^2 / (sum w)^2 - 1) = sqrt(n / ESS - 1), with Bessel's correction.
+  const relativeSd = Math.sqrt(Math.max(n / ess - 1, 0) * (n / (n - 1)));
   return {
-    logZ: Math.log(mean) + max,
-    standardError: Math.sqrt(variance / n) / mean,
-    effectiveSampleSize: (sum * sum) / sumSq,
+    logZ: logMeanWeight,
+    standardError: relativeSd / Math.sqrt(n),
+    effectiveSampleSize: ess,
     elbo: elbo / n,
     samples: n,
   };

@@ -183,3 +183,20 @@ export function particleFilterLogLikelihood(
 ): number {
   return new BootstrapParticleFilter(model, observed, options).logLikelihood(theta, options.seed);
 }
+
+/**
+ * The bootstrap filter's estimate as a log-likelihood function of many parameters for one
+ * observed series (the `LogLikelihood` of `ImportanceSampledPosterior`): one filter per call,
+ * row i of `thetas` filtered on the stream `Xoshiro128(seed, i)`.
+ */
+export function stateSpaceLogLikelihood(model: StateSpaceModel, options: ParticleFilterOptions) {
+  return (observed: Float64Array, thetas: Float64Array, seed: number): Float64Array => {
+    const filter = new BootstrapParticleFilter(model, observed, options);
+    const d = model.thetaDim;
+    const n = thetas.length / d;
+    if (!Number.isInteger(n)) throw new Error(`stateSpaceLogLikelihood: thetas must hold n x thetaDim = n x ${d} numbers; received ${thetas.length}`);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = filter.logLikelihood(thetas.subarray(i * d, i * d + d), new Xoshiro128(seed, i));
+    return out;
+  };
+}
