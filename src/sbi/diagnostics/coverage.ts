@@ -16,7 +16,7 @@
  * Float32 ties count as a random share of the tied draws first.
  */
 import { toRandom, type Random } from '../../random.js';
-import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
+import { posteriorRankCounts, type PosteriorDrawOptions, type RankCounts } from './ranks.js';
 import type { RowsInput } from '../../rows.js';
 import type { AmortizedPosterior } from '../npe/types.js';
 
@@ -110,20 +110,32 @@ export function expectedCoverage(
   xs: RowsInput,
   options: ExpectedCoverageOptions = {},
 ): ExpectedCoverageResult {
+  // Bad levels fail before any draw.
+  if (options.reportLevels) checkLevels('reportLevels', options.reportLevels);
+  if (options.curveLevels) checkLevels('curveLevels', options.curveLevels);
+  const random = toRandom(options.seed);
+  const counts = posteriorRankCounts('expectedCoverage', posterior, thetas, xs, { ...options, seed: random.fork(), density: true });
+  return coverageOfCounts(counts, { ...options, seed: random });
+}
+
+/**
+ * {@link expectedCoverage} of rank counts already computed with densities
+ * (`posteriorRankCounts(..., { density: true })`); their marginal counts also give {@link sbcOfCounts}.
+ */
+export function coverageOfCounts(counts: RankCounts, options: ExpectedCoverageOptions = {}): ExpectedCoverageResult {
+  if (!counts.higherDensity || !counts.equalDensity) throw new Error('coverageOfCounts: counts must be computed with density: true (posteriorRankCounts)');
   const reportLevels = options.reportLevels ?? [0.5, 0.8, 0.95];
   const curveLevels = options.curveLevels ?? Array.from({ length: 101 }, (_, i) => i / 100);
   checkLevels('reportLevels', reportLevels);
   checkLevels('curveLevels', curveLevels);
   const random = toRandom(options.seed);
-  const counts = posteriorRankCounts('expectedCoverage', posterior, thetas, xs, { ...options, seed: random.fork(), density: true });
   const { n, dim: d, numPosteriorSamples: L } = counts;
   const names = options.names ?? Array.from({ length: d }, (_, j) => `θ${j + 1}`);
   if (names.length !== d) throw new Error(`expectedCoverage: names must have d = ${d} entries; received ${names.length}`);
   const tieRandom = random.fork();
   const hpdLevels = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const eq = counts.equalDensity![i];
-    hpdLevels[i] = randomizedLevel(counts.higherDensity![i], eq, L, tieRandom);
+    hpdLevels[i] = randomizedLevel(counts.higherDensity[i], counts.equalDensity[i], L, tieRandom);
   }
   const curveOf = (name: string, values: Float64Array): CoverageCurveData => ({
     name,

@@ -11,7 +11,7 @@ import { defaultSbcBins } from './sbcBins.js';
 
 export { defaultSbcBins };
 import { chiSquareSurvival, ksTestUniform } from './statistics.js';
-import { posteriorRankCounts, type PosteriorDrawOptions } from './ranks.js';
+import { posteriorRankCounts, type PosteriorDrawOptions, type RankCounts } from './ranks.js';
 import type { RowsInput } from '../../rows.js';
 import type { AmortizedPosterior } from '../npe/types.js';
 
@@ -80,6 +80,15 @@ export interface SbcResult {
 export function sbc(posterior: AmortizedPosterior, thetas: RowsInput, xs: RowsInput, options: SbcOptions = {}): SbcResult {
   const random = toRandom(options.seed);
   const counts = posteriorRankCounts('sbc', posterior, thetas, xs, { ...options, seed: random.fork() });
+  return sbcOfCounts(counts, { ...options, seed: random });
+}
+
+/**
+ * {@link sbc} of rank counts already computed (`posteriorRankCounts`; e.g. the counts of
+ * {@link expectedCoverage}'s draws, when drawing twice costs too much).
+ */
+export function sbcOfCounts(counts: RankCounts, options: SbcOptions = {}): SbcResult {
+  const random = toRandom(options.seed);
   const { n, dim: d, numPosteriorSamples: L } = counts;
   const tieRandom = random.fork();
   let ties = 0;
