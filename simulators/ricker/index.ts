@@ -9,3 +9,4 @@ export * from './summaries.js';
 export * from './features.js';
 export * from './stateSpace.js';
 export * from './npe.js';
+export * from './importance.js';
