@@ -10,7 +10,7 @@ import { BUILT_IN_THETA, builtInObservation, readObservation } from './rickerObs
 import { formatNumber, formatTable } from './outputs.js';
 import { RICKER_FEATURE_MODES, type RickerFeatureMode } from '../../simulators/ricker/features.js';
 
-// The NPE defaults repeat RICKER_NPE_DEFAULTS and RICKER_ROUND_DEFAULTS (simulators/ricker/npe.ts, where they are measured;
+// The NPE defaults repeat RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS (simulators/ricker/npe.ts) and RICKER_IMPORTANCE_DEFAULTS (importance.ts), where they are measured;
 // test/cli/ricker.test.ts checks that they agree):
 // that module loads the training code, which this file imports only after the flags are checked.
 const SPEC = {
@@ -38,6 +38,11 @@ const SPEC = {
   'round-epochs': { default: 8, help: 'epochs of each round after the first, which continues training the previous round\'s posterior' },
   'round-learning-rate': { default: 2e-3, help: 'initial learning rate of each round after the first (cosine decay to 5%)' },
   'round-training': { default: 'region', help: 'what each round after the first trains on: all (every simulation so far) or region (those whose parameters lie in the round\'s HPD region)' },
+  'importance-proposals': {
+    default: 2000,
+    help: 'NPE only: draws of the neural posterior weighed by the likelihood (a particle filter) and resampled, which corrects the draws towards the exact posterior (sbi\'s ImportanceSamplingPosterior); 0: the neural posterior\'s own draws',
+  },
+  'importance-particles': { default: 400, help: 'particles of the filter that estimates each proposal\'s likelihood' },
   'no-figures': { default: false, help: 'skip the PNG figures' },
   figures: { default: false, help: 'write the pair plot also with --posterior (which only samples by default)' },
   'training-threads': { default: 'auto', help: 'threads that train: 1 (this one) or 2 (a helper thread computes half of every minibatch\'s gradient); auto: 2 on a machine with 2 or more cores' },
@@ -74,6 +79,8 @@ async function main(): Promise<number> {
   if ((flags.rounds as number) > 1 && (method !== 'npe' || flags.posterior)) {
     throw new UsageError('ricker: --rounds > 1 trains NPE for the observation; it cannot be combined with --method abc or pmmh, or with --posterior');
   }
+  positiveInt('importance-proposals', flags['importance-proposals'] as number, 0);
+  positiveInt('importance-particles', flags['importance-particles'] as number);
   const threadsFlag = String(flags['training-threads']);
   if (!['auto', '1', '2'].includes(threadsFlag)) throw new UsageError(`ricker: --training-threads must be auto, 1 or 2; received "${threadsFlag}"`);
   if (!((flags['learning-rate'] as number) > 0)) throw new UsageError(`ricker: --learning-rate must be > 0; received ${flags['learning-rate']}`);
@@ -108,6 +115,7 @@ async function main(): Promise<number> {
     roundEpochs: flags['round-epochs'] as number,
     roundLearningRate: flags['round-learning-rate'] as number,
     roundTraining: flags['round-training'] as 'all' | 'region',
+    importance: { proposals: flags['importance-proposals'] as number, particles: flags['importance-particles'] as number },
     figures: flags.posterior ? (flags.figures as boolean) : !(flags['no-figures'] as boolean),
   });
 
@@ -125,7 +133,12 @@ async function main(): Promise<number> {
     calibration?: { coverage: Record<string, { coverage: number }>; sbc: { pass: boolean } } | { skipped: string };
     rounds?: { perRound: { round: number; kept: number; acceptanceRate: number; seconds: { total: number } }[] };
     wallTimeSeconds: Record<string, number>;
+    importanceSampling?: { proposals: number; ess: number };
   };
+  if (s.importanceSampling) {
+    const { proposals, ess } = s.importanceSampling;
+    console.log(`importance sampling: ${proposals} proposals of the neural posterior, effective sample size ${formatNumber(ess)}`);
+  }
   if (s.simulations) console.log(`simulations: ${s.simulations.kept} kept, ${s.simulations.dropped} dropped`);
   if (s.rounds) {
     for (const r of s.rounds.perRound) console.log(`round ${r.round}: ${r.kept} simulations kept, truncated-prior acceptance ${formatNumber(r.acceptanceRate)}, ${formatNumber(r.seconds.total)} s`);
@@ -133,7 +146,7 @@ async function main(): Promise<number> {
   }
   if (s.calibration && 'coverage' in s.calibration) {
     const cov = Object.entries(s.calibration.coverage).map(([level, c]) => `${level}: ${formatNumber(c.coverage)}`).join(', ');
-    console.log(`calibration: expected coverage ${cov}; SBC ${s.calibration.sbc.pass ? 'passes' : 'FAILS'} the uniformity test`);
+    console.log(`calibration of the neural posterior: expected coverage ${cov}; SBC ${s.calibration.sbc.pass ? 'passes' : 'FAILS'} the uniformity test`);
   }
   console.log(`time (s): ${Object.entries(s.wallTimeSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`wrote ${result.files.length} files to ${flags.out}`);

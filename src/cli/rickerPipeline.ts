@@ -11,11 +11,13 @@ import { rickerSummaries, RICKER_SUMMARY_COUNT } from '../../simulators/ricker/s
 import { rickerStateSpace } from '../../simulators/ricker/stateSpace.js';
 import { simulateDataset } from '../node/simulateDataset.js';
 import { RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS } from '../../simulators/ricker/npe.js';
+import { rickerImportanceSampled, RICKER_IMPORTANCE_DEFAULTS } from '../../simulators/ricker/importance.js';
 import { rejectionABC } from '../sbi/abc.js';
 import { pmmh, pmmhDraws } from '../sbi/mcmc/pmmh.js';
-import { sbc } from '../sbi/diagnostics/sbc.js';
-import { expectedCoverage } from '../sbi/diagnostics/coverage.js';
-import type { NeuralPosterior } from '../sbi/npe/types.js';
+import { sbc, sbcOfCounts, type SbcResult } from '../sbi/diagnostics/sbc.js';
+import { coverageOfCounts, expectedCoverage, type ExpectedCoverageResult } from '../sbi/diagnostics/coverage.js';
+import { posteriorRankCounts } from '../sbi/diagnostics/ranks.js';
+import type { AmortizedPosterior, NeuralPosterior } from '../sbi/npe/types.js';
 import type { Module } from '../module.js';
 import { defaultHelpers } from '../node/dataParallel.js';
 import { PosteriorEnsemble } from '../sbi/npe/ensemble.js'; // also registers PosteriorEnsemble for loadModel
@@ -71,9 +73,17 @@ export interface RickerPipelineOptions {
   roundLearningRate?: number;
   /** What each round after the first trains on (default: RICKER_ROUND_DEFAULTS.trainOn). */
   roundTraining?: 'all' | 'region';
+  /**
+   * Importance sampling of the NPE draws against the particle-filter likelihood (default
+   * RICKER_IMPORTANCE_DEFAULTS; proposals 0: the neural posterior's own draws).
+   */
+  importance?: { proposals: number; particles: number };
   /** Write figures (default true). */
   figures?: boolean;
 }
+
+/** Below this effective sample size the corrected draws repeat few proposals: the run warns. */
+const LOW_IMPORTANCE_ESS = 50;
 
 export interface RickerPipelineResult {
   summary: Record<string, unknown>;
@@ -115,7 +125,9 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       if (metadata.T !== undefined && metadata.T !== T) {
         throw new Error(`ricker: the saved posterior was trained on series of length ${metadata.T}; the observation has ${T} counts`);
       }
-      samples = await time('sample', () => samplePosterior(posterior, mode, o.observation, o.samples, o.seed));
+      const drawn = await time('sample', () => drawPosterior(posterior, mode, o, o.seed));
+      samples = drawn.samples;
+      if (drawn.importance) summary.importanceSampling = drawn.importance;
       summary.posterior = { file: o.posteriorFile, trainedWith: metadata };
       const trainedFor = metadata.observation as number[] | undefined;
       if (trainedFor && trainedFor.some((v, t) => v !== o.observation[t])) {
@@ -163,12 +175,15 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
           validationRows: history.validationRows,
           parameters: posterior.parameterCount(),
         };
-        samples = await time('sample', () => samplePosterior(posterior, o.features, o.observation, o.samples, o.seed + 2));
+        const drawn = await time('sample', () => drawPosterior(posterior, o.features, o, o.seed + 2));
+        samples = drawn.samples;
+        if (drawn.importance) summary.importanceSampling = drawn.importance;
         if (o.calibrationSimulations > 0 && rounds > 1) {
           summary.calibration = { skipped: 'SBC and coverage average over prior-drawn observations, for which a posterior of --rounds > 1 is not valid' };
         } else if (o.calibrationSimulations > 0) {
           calibration = await time('calibration', () => calibrate(o, posterior, T));
-          summary.calibration = calibration.report;
+          // Of the network, which is amortized; its importance-sampled draws are calibrated by `npm run bench:ricker`.
+          summary.calibration = { of: 'the neural posterior (without importance sampling)', ...calibration.report };
         }
         const metadata = {
           features: o.features, T, simulations: sim.n, seed: o.seed, density: o.density, parameterNames: names,
@@ -188,7 +203,7 @@ export async function runRickerPipeline(o: RickerPipelineOptions): Promise<Ricke
       // The plotting stack (vega, resvg) loads only when figures are written: 0.6 s of start-up.
       const { writeRickerFigures } = await import('./rickerFigures.js');
       await time('figures', () =>
-        writeRickerFigures(out, { samples, samplesLabel: o.posteriorFile ? 'NPE' : o.method.toUpperCase(), abcSamples: o.method === 'npe' ? abcSamples : null, trueTheta: o.trueTheta, histories, calibration: calibration?.plots ?? null }),
+        writeRickerFigures(out, { samples, samplesLabel: samplesLabel(o, summary.importanceSampling !== undefined), abcSamples: o.method === 'npe' ? abcSamples : null, trueTheta: o.trueTheta, histories, calibration: calibration?.plots ?? null }),
       );
     }
     timings.total = Math.round(performance.now() - t0) / 1000;
@@ -234,6 +249,41 @@ async function loadSavedPosterior(file: string): Promise<{ module: NeuralPosteri
     throw new UsageError(`ricker: --posterior ${file} holds a ${m.constructor.name}, not a posterior saved by npm run ricker (NPEPosterior or PosteriorEnsemble)`);
   }
   return { module: m, metadata: loaded.metadata };
+}
+
+/** The figures' name for the draws. */
+function samplesLabel(o: RickerPipelineOptions, importance: boolean): string {
+  if (importance) return 'NPE-IS';
+  return o.posteriorFile ? 'NPE' : o.method.toUpperCase();
+}
+
+/**
+ * The NPE draws for the observation: importance-sampled against the particle-filter likelihood
+ * (`rickerImportanceSampled`) unless `o.importance.proposals` is 0 or the posterior predates
+ * feature modules. Returns the draws and, when importance sampling ran, its report (with the
+ * neural posterior's own summary beside it) for summary.json.
+ */
+function drawPosterior(posterior: NeuralPosterior, mode: RickerFeatureMode, o: RickerPipelineOptions, seed: number) {
+  const { proposals, particles } = o.importance ?? RICKER_IMPORTANCE_DEFAULTS;
+  if (proposals === 0 || !posterior.features) return { samples: samplePosterior(posterior, mode, o.observation, o.samples, seed), importance: null };
+  const corrected = rickerImportanceSampled(posterior, { proposals, particles });
+  const t0 = performance.now();
+  const draws = corrected.sample([o.observation], o.samples, seed);
+  const samples = Float64Array.from(draws.dataSync());
+  draws.dispose();
+  const { ess, logEvidence } = corrected.lastDiagnostics[0];
+  const npe = samplePosterior(posterior, mode, o.observation, o.samples, seed);
+  const importance = {
+    proposals, particles, ess: Math.round(ess), logEvidence, seconds: Math.round(performance.now() - t0) / 1000,
+    neuralPosterior: summarize(npe, [...RICKER_PARAM_NAMES]),
+  };
+  if (ess < LOW_IMPORTANCE_ESS) {
+    process.stderr.write(
+      `ricker: warning: importance sampling's effective sample size is ${ess.toFixed(1)} of ${proposals} proposals: the ${o.samples} draws repeat few distinct values, ` +
+        'and the neural posterior may miss part of the posterior; raise --importance-proposals, train longer, or use --rounds\n',
+    );
+  }
+  return { samples, importance };
 }
 
 /**
@@ -295,15 +345,25 @@ function calibrate(o: RickerPipelineOptions, posterior: NeuralPosterior, T: numb
  * SBC (99 draws per simulation) and expected coverage (200 draws) of a Ricker posterior on
  * `simulations` fresh simulations from streams (seed + 100, i), draws from seeds seed + 101 and
  * seed + 102: the pipeline's calibration, also run by bench/ricker.ts on a saved posterior.
+ * `sharedDraws` L: both from one set of L draws per simulation instead (seed + 103), for a
+ * posterior whose draws are expensive (importance sampling).
  */
-export async function calibrateRickerPosterior(posterior: NeuralPosterior, c: { simulations: number; seed: number; T: number; quiet: boolean }) {
+export async function calibrateRickerPosterior(posterior: AmortizedPosterior, c: { simulations: number; seed: number; T: number; quiet: boolean; sharedDraws?: number }) {
   const T = c.T;
   const sim = await simulate(c, c.simulations, c.seed + 100, 'calibration');
   const thetas = { values: sim.thetas, width: RICKER_PARAM_NAMES.length };
   const xs = { values: sim.xs, width: T }; // raw series: the posterior computes its features
   const names = [...RICKER_PARAM_NAMES];
-  const s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: c.seed + 101, names });
-  const cov = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: c.seed + 102, names });
+  let s: SbcResult;
+  let cov: ExpectedCoverageResult;
+  if (c.sharedDraws) {
+    const counts = posteriorRankCounts('calibrateRickerPosterior', posterior, thetas, xs, { numPosteriorSamples: c.sharedDraws, seed: c.seed + 103, density: true });
+    s = sbcOfCounts(counts, { seed: c.seed + 101, names });
+    cov = coverageOfCounts(counts, { seed: c.seed + 102, names });
+  } else {
+    s = sbc(posterior, thetas, xs, { numPosteriorSamples: 99, seed: c.seed + 101, names });
+    cov = expectedCoverage(posterior, thetas, xs, { numPosteriorSamples: 200, seed: c.seed + 102, names });
+  }
   return {
     report: {
       simulations: sim.n,

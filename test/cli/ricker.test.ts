@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultHelpers } from '../../src/node/dataParallel.js';
 import { RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS } from '../../simulators/ricker/npe.js';
+import { RICKER_IMPORTANCE_DEFAULTS } from '../../simulators/ricker/importance.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -77,7 +78,8 @@ describe('npm run ricker', () => {
   test('a small run writes every documented file, and --posterior reuses the saved posterior', () => {
     const out = path.join(dir, 'run');
     const r = ricker(['--simulations', '400', '--max-epochs', '2', '--samples', '300', '--calibration', '40', '--out', out]);
-    expect(r.stderr).toBe('');
+    // A posterior trained this briefly is a poor proposal: the low-ESS warning is the only message allowed.
+    expect(r.stderr).toMatch(/^(ricker: warning: importance sampling's effective sample size is [\d.]+ of 2000 proposals[^\n]*\n)?$/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/log r +3\.800/);
     expect(readdirSync(out).sort()).toEqual(
@@ -96,9 +98,17 @@ describe('npm run ricker', () => {
     for (const stage of ['simulate', 'train', 'sample', 'calibration', 'total']) expect(summary.wallTimeSeconds[stage]).toBeGreaterThan(0);
     expect(summary.training).toMatchObject({ ensemble: 1, epochs: [2], features: 'windows', threads: 1 + defaultHelpers() }); // the defaults: one posterior on the sliding-window features
 
+    // The draws are importance-sampled against the particle-filter likelihood by default.
+    expect(summary.importanceSampling).toMatchObject({ proposals: RICKER_IMPORTANCE_DEFAULTS.proposals, particles: RICKER_IMPORTANCE_DEFAULTS.particles });
+    expect(summary.importanceSampling.ess).toBeGreaterThan(0);
+    expect(summary.importanceSampling.neuralPosterior.map((p: { name: string }) => p.name)).toEqual(['log r', 'sigma', 'phi']);
+    expect(summary.calibration.of).toMatch(/neural posterior/);
+
+    // --importance-proposals 0: the network's own draws, which the fresh process below reproduces.
     const reuse = path.join(dir, 'reuse');
-    const r2 = ricker(['--posterior', path.join(out, 'posterior.json'), '--obs', obsFile('valid.json', JSON.stringify(valid)), '--samples', '200', '--out', reuse]);
+    const r2 = ricker(['--posterior', path.join(out, 'posterior.json'), '--obs', obsFile('valid.json', JSON.stringify(valid)), '--samples', '200', '--importance-proposals', '0', '--out', reuse]);
     expect(r2.status).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(reuse, 'summary.json'), 'utf8')).importanceSampling).toBeUndefined();
     expect(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim().split('\n')).toHaveLength(201);
     expect(JSON.parse(readFileSync(path.join(reuse, 'summary.json'), 'utf8')).method).toBe('npe (saved posterior)');
     expect(existsSync(path.join(reuse, 'training_curves.png'))).toBe(false);
@@ -125,7 +135,7 @@ describe('npm run ricker', () => {
     expect(fresh.stdout.trim()).toBe(readFileSync(path.join(reuse, 'posterior_samples.csv'), 'utf8').trim());
   });
 
-  test('--help: the defaults it repeats are those measured in RICKER_NPE_DEFAULTS and RICKER_ROUND_DEFAULTS', () => {
+  test('--help: the defaults it repeats are those measured in RICKER_NPE_DEFAULTS, RICKER_ROUND_DEFAULTS and RICKER_IMPORTANCE_DEFAULTS', () => {
     const r = ricker(['--help']);
     expect(r.status).toBe(0);
     const defaults = Object.fromEntries([...r.stdout.matchAll(/--([a-z-]+) \(default ([^)]*)\)/g)].map((m) => [m[1], m[2]]));
@@ -136,13 +146,14 @@ describe('npm run ricker', () => {
       'batch-size': String(N.batchSize), 'learning-rate': String(N.learningRate),
       'first-round-epochs': String(R.firstRoundEpochs), 'round-epochs': String(R.maxEpochs), 'round-learning-rate': String(R.learningRate),
       'round-training': R.trainOn,
+      'importance-proposals': String(RICKER_IMPORTANCE_DEFAULTS.proposals), 'importance-particles': String(RICKER_IMPORTANCE_DEFAULTS.particles),
     });
     expect(r.stdout).toContain(`auto: ${N.ensemble} for the amortized posterior, ${R.ensemble} with --rounds > 1`);
   });
 
   test('--rounds 2: truncated sequential NPE, per-round figures in the summary, valid for this observation only', () => {
     const out = path.join(dir, 'rounds');
-    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--first-round-epochs', '2', '--round-epochs', '1', '--samples', '100', '--no-figures', '--out', out]);
+    const r = ricker(['--rounds', '2', '--simulations', '400', '--round-simulations', '200', '--first-round-epochs', '2', '--round-epochs', '1', '--samples', '100', '--importance-proposals', '0', '--no-figures', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/valid for this observation only/);
