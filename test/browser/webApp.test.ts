@@ -110,12 +110,13 @@ describe('Ricker posterior explorer (wasm, as Node)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     const browserCsv = readFileSync(await download.path(), 'utf8');
 
-    // Node: the CLI's --posterior path on the same file, seed and series, forced to wasm.
+    // Node: the CLI's --posterior path on the same file, seed and series, forced to wasm, without
+    // importance sampling (the page shows the network's amortized draws).
     const dir = mkdtempSync(path.join(tmpdir(), 'flowsbi-ricker-web-'));
     writeFileSync(path.join(dir, 'obs.json'), JSON.stringify(series));
     const cli = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/ricker.ts', '--posterior', 'web/public/data/ricker/posterior.json', '--obs', path.join(dir, 'obs.json'), '--samples', '300', '--seed', '7', '--out', dir, '--quiet'],
+      ['--import', 'tsx', 'src/cli/ricker.ts', '--posterior', 'web/public/data/ricker/posterior.json', '--obs', path.join(dir, 'obs.json'), '--samples', '300', '--seed', '7', '--importance-proposals', '0', '--out', dir, '--quiet'],
       { cwd: REPO_ROOT, env: { ...process.env, FLOWSBI_BACKEND: 'wasm' }, encoding: 'utf8' },
     );
     expect(cli.status, cli.stderr).toBe(0);
