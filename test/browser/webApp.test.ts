@@ -135,6 +135,45 @@ describe('Ricker posterior explorer (wasm, as Node)', () => {
     await page.close();
   }, 240_000);
 
+  test('"importance-sample" gives the command line\'s default (importance-sampled) posterior: same ESS and means', async () => {
+    const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.6, 0.2, 12]), 1, 78));
+    const { page, errors } = await open('ricker/index.html', '?backend=wasm');
+    expect(await waitForBackend(page)).toBe('wasm');
+    await page.waitForSelector('#simulate:not([disabled])', { timeout: 90_000 });
+    await page.fill('#series', series.join(' '));
+    await page.fill('#samples', '2000');
+    await page.fill('#seed', '9');
+    await page.check('#importance');
+    await page.click('#use-series');
+    await page.waitForSelector('#timing[data-ess]', { timeout: 120_000 });
+    const pageEss = Number(await page.getAttribute('#timing', 'data-ess'));
+    expect(await page.textContent('#timing')).toMatch(/importance-sampled from 2000 proposals, effective sample size \d+/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const draws = readFileSync(await download.path(), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowsbi-ricker-web-is-'));
+    writeFileSync(path.join(dir, 'obs.json'), JSON.stringify(series));
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/ricker.ts', '--posterior', 'web/public/data/ricker/posterior.json', '--obs', path.join(dir, 'obs.json'), '--samples', '2000', '--seed', '9', '--out', dir, '--quiet'],
+      { cwd: REPO_ROOT, env: { ...process.env, FLOWSBI_BACKEND: 'wasm' }, encoding: 'utf8' },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    // The same proposals, weights and resampling: the ESS agrees up to the float32 differences of q.
+    expect(Math.abs(pageEss - summary.importanceSampling.ess) / summary.importanceSampling.ess).toBeLessThan(0.02);
+    expect(draws.length).toBe(2000);
+    // Resampled: proposals repeat (ESS < 2000), unlike the network's own draws.
+    expect(new Set(draws.map((r) => r[0])).size).toBeLessThan(2000);
+    const table = summary.posteriorSamples.table as { mean: number; sd: number }[];
+    for (let j = 0; j < 3; j++) {
+      const mean = draws.reduce((a, r) => a + r[j], 0) / draws.length;
+      expect(Math.abs(mean - table[j].mean)).toBeLessThan(0.05 * table[j].sd);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
   test('simulate draws the pair plot, bands and summaries with the time; bad input shows a message', async () => {
     const { page, errors } = await open('ricker/index.html', '?backend=wasm');
     await page.waitForSelector('#simulate:not([disabled])', { timeout: 90_000 });

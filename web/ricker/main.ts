@@ -5,12 +5,14 @@
  *
  * For tests and scripts: `#download-csv` is a link to the samples as CSV (header `logr,sigma,phi`,
  * as the CLI writes them) once a posterior is drawn; `#timing` has `data-elapsed-ms` (click to
- * drawn posterior) and `data-sample-ms`; `#error` shows any problem with the input.
+ * drawn posterior) and `data-sample-ms`, and `data-ess` when `#importance` is checked (draws
+ * importance-sampled against the particle-filter likelihood, as the command line does by default);
+ * `#error` shows any problem with the input.
  */
 import { summarizeDraws } from '../../src/index.js';
 import { clearError, showError, startBackend } from '../common/backend.js';
 import { Axes } from '../common/plot.js';
-import { loadRickerPosterior, PARAMETERS, samplePosterior, simulateRicker, type RickerPosterior } from './posteriorLoader.js';
+import { importanceSample, loadRickerPosterior, PARAMETERS, samplePosterior, simulateRicker, type RickerPosterior } from './posteriorLoader.js';
 import { parseSeries } from './parseSeries.js';
 
 const PREDICTIVE_DRAWS = 200;
@@ -34,7 +36,8 @@ async function answer(series: number[], trueTheta: number[] | null, t0: number):
   if (n > 20000) throw new Error(`At most 20000 posterior samples; received ${n}`);
   const seed = nonNegativeInt('seed', 'The sampling seed');
   const tSample = performance.now();
-  const samples = samplePosterior(loaded, series, n, seed);
+  const corrected = $<HTMLInputElement>('importance').checked ? importanceSample(loaded, series, n, seed) : null;
+  const samples = corrected ? corrected.samples : samplePosterior(loaded, series, n, seed);
   const sampleMs = performance.now() - tSample;
   const summary = summarizeDraws([samples], 3);
   drawPairPlot(samples, trueTheta);
@@ -45,9 +48,14 @@ async function answer(series: number[], trueTheta: number[] | null, t0: number):
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const elapsed = performance.now() - t0;
   const timing = $('timing');
-  timing.textContent = `posterior of ${n} samples drawn ${elapsed.toFixed(0)} ms after the click (sampling ${sampleMs.toFixed(0)} ms) on the ${$('backend').textContent} backend.`;
+  const how = corrected
+    ? `, importance-sampled from ${corrected.proposals} proposals, effective sample size ${corrected.ess.toFixed(0)}${corrected.ess < 50 ? ': few distinct draws, treat with care' : ''}`
+    : '';
+  timing.textContent = `posterior of ${n} samples drawn ${elapsed.toFixed(0)} ms after the click (sampling ${sampleMs.toFixed(0)} ms${how}) on the ${$('backend').textContent} backend.`;
   timing.dataset.elapsedMs = elapsed.toFixed(1);
   timing.dataset.sampleMs = sampleMs.toFixed(1);
+  if (corrected) timing.dataset.ess = corrected.ess.toFixed(2);
+  else delete timing.dataset.ess;
 }
 
 function drawPairPlot(samples: Float64Array, trueTheta: number[] | null): void {

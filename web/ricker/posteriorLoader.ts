@@ -4,7 +4,7 @@
  * and the Ricker simulator of the plug-in (simulators/ricker/, the `flowsbi/ricker` entry).
  */
 import { loadModelFromUrl, type Module, type NeuralPosterior } from '../../src/index.js';
-import { ricker, RICKER_PARAM_NAMES, RICKER_PRIOR_HIGH, RICKER_PRIOR_LOW } from '../../simulators/ricker/index.js';
+import { ricker, rickerImportanceSampled, RICKER_IMPORTANCE_DEFAULTS, RICKER_PARAM_NAMES, RICKER_PRIOR_HIGH, RICKER_PRIOR_LOW } from '../../simulators/ricker/index.js';
 
 /** Parameter names and the prior box, in the posterior's column order. */
 export const PARAMETERS = RICKER_PARAM_NAMES.map((name, i) => ({ name, low: RICKER_PRIOR_LOW[i], high: RICKER_PRIOR_HIGH[i] }));
@@ -31,6 +31,19 @@ export function samplePosterior(loaded: RickerPosterior, series: number[], n: nu
   const values = Float64Array.from(draws.dataSync());
   draws.dispose();
   return values;
+}
+
+/**
+ * n draws for one raw series importance-sampled against the particle-filter likelihood with the
+ * command line's defaults (the CLI's `--posterior` path without `--importance-proposals 0`), and
+ * the effective sample size of the weights.
+ */
+export function importanceSample(loaded: RickerPosterior, series: number[], n: number, seed: number): { samples: Float64Array; ess: number; proposals: number } {
+  const corrected = rickerImportanceSampled(loaded.posterior);
+  const draws = corrected.sample([series], n, seed);
+  const samples = Float64Array.from(draws.dataSync());
+  draws.dispose();
+  return { samples, ess: corrected.lastDiagnostics[0].ess, proposals: RICKER_IMPORTANCE_DEFAULTS.proposals };
 }
 
 /** Simulate n series of length T for the parameter rows of thetas (row-major [n, 3]), seeded. */
