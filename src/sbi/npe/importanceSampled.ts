@@ -53,6 +53,9 @@ export interface ImportanceSampledOptions {
 /** Default proposals per observation. */
 export const IMPORTANCE_PROPOSALS = 4000;
 
+/** The likelihood estimate's seed in `logProb` when none is given. */
+export const IMPORTANCE_LOG_PROB_SEED = 0;
+
 /** What one observation's importance sampling gave. */
 export interface ImportanceDiagnostics {
   proposals: number;
@@ -143,7 +146,9 @@ export class ImportanceSampledPosterior implements AmortizedPosterior {
    * log p(theta | x) by log p(x), the same for every theta of one observation, and is as noisy
    * as the likelihood estimate. Enough to rank parameters for one observation (HPD coverage:
    * `expectedCoverage`), not to compare observations. xo has one row, one per theta row, or b
-   * rows for b groups of consecutive theta rows (`groupedLogProb`).
+   * rows for b groups of consecutive theta rows (`groupedLogProb`). Without a seed the filter
+   * runs on a fixed one ({@link IMPORTANCE_LOG_PROB_SEED}), so that callers that pass none (the
+   * diagnostics) get the same values on every run.
    */
   logProb(theta: ParametersInput, xo: ObservationsInput, seed?: SeedLike): tf.Tensor1D {
     const where = 'ImportanceSampledPosterior.logProb';
@@ -151,7 +156,7 @@ export class ImportanceSampledPosterior implements AmortizedPosterior {
     const x = readRowsOrFlat(where, 'xo', 'xDim', xo as RowsInput, this.xDim);
     if (t.rows % x.rows !== 0) throw new Error(`${where}: xo must have a number of rows that divides the theta rows (${t.rows}); received ${x.rows}`);
     const group = t.rows / x.rows;
-    const random = toRandom(seed);
+    const random = toRandom(seed ?? IMPORTANCE_LOG_PROB_SEED);
     const d = this.thetaDim;
     const prior = this.prior.logProb(t.values, t.rows);
     const out = new Float32Array(t.rows);

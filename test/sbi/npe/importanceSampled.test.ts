@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { importanceWeightSummary } from '../../../src/numerics.js';
 import { ImportanceSampledPosterior, systematicResample, type ImportanceProposal, type LogLikelihood } from '../../../src/sbi/npe/importanceSampled.js';
 import { GaussianPrior } from '../../../src/sbi/simulation/gaussianPrior.js';
-import { toRandom } from '../../../src/random.js';
+import { Random, toRandom } from '../../../src/random.js';
 import { readRowsOrFlat } from '../../../src/rows.js';
 import { BootstrapParticleFilter, stateSpaceLogLikelihood } from '../../../src/sbi/mcmc/particleFilter.js';
 import { LinearGaussianStateSpace } from '../../../src/sbi/mcmc/linearGaussian.js';
@@ -123,6 +123,24 @@ describe('ImportanceSampledPosterior', () => {
     const exact = thetas.map(([t]) => -0.5 * ((t - exactMean(x)) / exactSd) ** 2);
     const offsets = values.map((v, i) => v - exact[i]);
     for (const o of offsets) expect(o).toBeCloseTo(offsets[0], 4);
+  });
+
+  it('logProb of a noisy likelihood is reproducible without a seed and varies with it', () => {
+    // An estimate whose noise comes from the seed, as a particle filter's does.
+    const noisy: LogLikelihood = (x, thetas, seed) => {
+      const random = new Random(seed);
+      return Float64Array.from(logLikelihood(x, thetas, seed), (v) => v + 0.1 * random.normal());
+    };
+    const posterior = new ImportanceSampledPosterior({ proposal: gaussianProposal(0, 1), logLikelihood: noisy, prior });
+    const values = (seed?: number) => {
+      const lp = posterior.logProb([[0.1], [0.6]], [[0.3]], seed);
+      const v = Array.from(lp.dataSync());
+      lp.dispose();
+      return v;
+    };
+    expect(values()).toEqual(values());
+    expect(values(5)).toEqual(values(5));
+    expect(values(5)).not.toEqual(values(6));
   });
 });
 
