@@ -87,14 +87,18 @@ export function posteriorRankCounts(
     const c = Math.min(chunk, N - start);
     const { draws, logProbDraws, logProbTrue } = tidy(() => {
       const xc = rowsTensor(x, start, c);
-      const s = posterior.sample(xc, L, random.nextSeed());
+      const seed = random.nextSeed();
+      const s = posterior.sample(xc, L, seed);
       if (s.rank !== 3 || s.shape[0] !== c || s.shape[1] !== L || s.shape[2] !== d) {
         throw new Error(`${where}: posterior.sample(xo [${c}, ${x.width}], ${L}) must return [${c}, ${L}, ${d}]; received [${s.shape.join(', ')}]`);
       }
       if (!options.density) return { draws: s.dataSync(), logProbDraws: undefined, logProbTrue: undefined };
       const flat = tf.reshape(s, [c * L, d]) as tf.Tensor2D;
-      const lpDraws = posterior.logProb(flat, observationsForDraws(posterior, xc, L));
-      const lpTrue = posterior.logProb(rowsTensor(theta, start, c), xc);
+      // Seeds for a noisy density (an estimate, as `ImportanceSampledPosterior`'s), derived from
+      // the chunk's seed rather than drawn from `random`, so that deterministic posteriors see the
+      // same stream as before; the true parameters' estimate gets noise independent of the draws'.
+      const lpDraws = posterior.logProb(flat, observationsForDraws(posterior, xc, L), `${seed}:draws`);
+      const lpTrue = posterior.logProb(rowsTensor(theta, start, c), xc, `${seed}:true`);
       if (lpDraws.size !== c * L || lpTrue.size !== c) {
         throw new Error(`${where}: posterior.logProb must return one value per row; received ${lpDraws.size} for ${c * L} rows and ${lpTrue.size} for ${c}`);
       }

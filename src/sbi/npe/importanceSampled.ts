@@ -147,8 +147,8 @@ export class ImportanceSampledPosterior implements AmortizedPosterior {
    * as the likelihood estimate. Enough to rank parameters for one observation (HPD coverage:
    * `expectedCoverage`), not to compare observations. xo has one row, one per theta row, or b
    * rows for b groups of consecutive theta rows (`groupedLogProb`). Without a seed the filter
-   * runs on a fixed one ({@link IMPORTANCE_LOG_PROB_SEED}), so that callers that pass none (the
-   * diagnostics) get the same values on every run.
+   * runs on a fixed one ({@link IMPORTANCE_LOG_PROB_SEED}), so that callers that pass none get
+   * the same values on every run (the diagnostics pass seeds of their own, one per call).
    */
   logProb(theta: ParametersInput, xo: ObservationsInput, seed?: SeedLike): tf.Tensor1D {
     const where = 'ImportanceSampledPosterior.logProb';

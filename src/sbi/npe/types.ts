@@ -25,7 +25,9 @@ export type ParametersInput = RowsInput | ArrayLike<number>;
  * - `sample(xo, n, seed)`: n draws for each of the b rows of xo ([b, xDim]) → [b, n, thetaDim]
  *   (row i holds the draws for observation i). Same seed, same draws.
  * - `logProb(theta, xo)`: log q(θ_k | x_k) for each row k of theta ([m, thetaDim]), paired with
- *   row k of xo ([m, xDim]), or with its single row ([1, xDim]) for every k → [m].
+ *   row k of xo ([m, xDim]), or with its single row ([1, xDim]) for every k → [m]. A posterior
+ *   whose density is itself an estimate (`ImportanceSampledPosterior`) draws its noise from
+ *   `seed`; the others ignore it.
  * - `groupedLogProb` (optional): true when `logProb` also takes xo with b rows, b dividing m,
  *   row i of xo pairing with the L = m / b consecutive theta rows i L .. i L + L - 1 (the draws
  *   of `sample(xo, L)` flattened). The diagnostics then pass each observation once instead of L
@@ -34,7 +36,7 @@ export type ParametersInput = RowsInput | ArrayLike<number>;
  */
 export interface AmortizedPosterior {
   sample(xo: tf.Tensor2D, n: number, seed?: SeedLike): tf.Tensor3D;
-  logProb(theta: tf.Tensor2D, xo: tf.Tensor2D): tf.Tensor1D;
+  logProb(theta: tf.Tensor2D, xo: tf.Tensor2D, seed?: SeedLike): tf.Tensor1D;
   readonly groupedLogProb?: boolean;
 }
 

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { coverageSpec } from '../../../src/plot/coverage.js';
 import { expectedCoverage } from '../../../src/sbi/diagnostics/coverage.js';
+import { toRandom, type SeedLike } from '../../../src/random.js';
+import type { AmortizedPosterior } from '../../../src/sbi/npe/types.js';
 import { GaussianPosterior, priorPredictive } from './conjugate.js';
 
 const N = 1000;
@@ -43,6 +45,32 @@ describe('expectedCoverage', () => {
     for (const m of narrow.marginal) for (const c of m.at) expect(c.z).toBeLessThan(-5);
     const wide = expectedCoverage(new GaussianPosterior(2, SIGMA, { scale: 1.5 }), thetas, xs, options);
     for (const c of wide.hpd) expect(c.z).toBeGreaterThan(5);
+  });
+
+  it('gives a noisy density seeds of its own, independent for the draws and the true parameters', () => {
+    // An exact posterior whose log density is an estimate, noisy by its seed (as an
+    // importance-sampled posterior's particle filter is): the HPD rank stays uniform only when the
+    // true parameter's noise is independent of every draw's.
+    const exact = new GaussianPosterior(2, SIGMA);
+    const seeds: (SeedLike | undefined)[] = [];
+    const noisy: AmortizedPosterior = {
+      sample: (xo, n, seed) => exact.sample(xo, n, seed),
+      logProb: (theta, xo, seed) => {
+        seeds.push(seed);
+        const random = toRandom(seed ?? 0);
+        const noise = Float32Array.from({ length: theta.shape[0] }, () => 0.5 * random.normal());
+        return tf.tidy(() => tf.add(exact.logProb(theta, xo), tf.tensor1d(noise)) as tf.Tensor1D);
+      },
+    };
+    const r = expectedCoverage(noisy, thetas, xs, { ...options, batchSize: 250 });
+    expect(seeds).toHaveLength(8); // two calls per chunk of 250
+    expect(seeds.every((s) => s !== undefined)).toBe(true);
+    expect(new Set(seeds).size).toBe(8);
+    for (const c of r.hpd) expect(Math.abs(c.z)).toBeLessThan(3);
+    // A deterministic posterior ignores the seeds: its counts are those of a run without them.
+    const plain = expectedCoverage(exact, thetas, xs, { ...options, batchSize: 250 });
+    const again = expectedCoverage({ sample: exact.sample.bind(exact), logProb: (t, x) => exact.logProb(t, x) }, thetas, xs, { ...options, batchSize: 250 });
+    expect(again.hpdLevels).toEqual(plain.hpdLevels);
   });
 
   it('checks its inputs', () => {
