@@ -5,7 +5,8 @@
  *    every backend the browser offers (wasm, webgl, webgpu where it exists), and in Node (wasm);
  *  - the Ricker explorer: time from the "simulate" click to the drawn posterior (2 000 samples,
  *    pair plot, bands), the first click and the median of the next ones, per backend; and the
- *    sampling alone in Node for the same posterior.
+ *    sampling alone in Node for the same posterior; the same with the page's "importance-sample"
+ *    box (2 000 proposals weighed by the particle filter) and in Node.
  * Timings on a shared machine are noisy: read them as ratios. Flags: --steps, --warmup, --clicks.
  */
 import path from 'node:path';
@@ -74,6 +75,19 @@ for (const backend of ['wasm', 'webgl']) {
   }
   const [first, rest] = [elapsed[0], median(elapsed.slice(1))];
   rows.push(['Ricker: simulate → drawn posterior (2 000 samples)', `Chromium ${backend}`, `${rest.toFixed(0)} ms`, `first click ${first.toFixed(0)} ms; sampling alone ${median(sampling.slice(1)).toFixed(0)} ms`]);
+  // The "importance-sample" box: 2 000 proposals weighed by the particle filter, then resampled.
+  await page.check('#importance');
+  const weighed: number[] = [];
+  const ess: number[] = [];
+  for (let i = 0; i < flags.clicks; i++) {
+    await page.fill('#sim-seed', String(i + 1));
+    await page.evaluate(() => delete document.getElementById('timing')!.dataset.ess);
+    await page.click('#simulate');
+    await page.waitForSelector('#timing[data-ess]', { timeout: 300_000 });
+    weighed.push(Number(await page.getAttribute('#timing', 'data-sample-ms')));
+    ess.push(Number(await page.getAttribute('#timing', 'data-ess')));
+  }
+  rows.push(['Ricker: importance-sampled draws (2 000 proposals)', `Chromium ${backend}`, `${median(weighed).toFixed(0)} ms`, `sampling and weighing, median of ${flags.clicks} series; ESS ${Math.min(...ess).toFixed(0)}-${Math.max(...ess).toFixed(0)}`]);
   await page.close();
 }
 
@@ -91,6 +105,16 @@ for (let i = 0; i < flags.clicks; i++) {
   nodeSampling.push(performance.now() - t0);
 }
 rows.push(['Ricker: posterior sampling (2 000 samples)', 'Node wasm', `${median(nodeSampling.slice(1)).toFixed(0)} ms`, `first ${nodeSampling[0].toFixed(0)} ms`]);
+const { rickerImportanceSampled } = await import('../simulators/ricker/importance.js');
+const corrected = rickerImportanceSampled(posterior);
+const nodeWeighed: number[] = [];
+for (let i = 0; i < flags.clicks; i++) {
+  const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.8, 0.3, 10]), 1, i + 1));
+  const t0 = performance.now();
+  tf.tidy(() => corrected.sample([series], 2000, 1).dataSync());
+  nodeWeighed.push(performance.now() - t0);
+}
+rows.push(['Ricker: importance-sampled draws (2 000 proposals)', 'Node wasm', `${median(nodeWeighed).toFixed(0)} ms`, `median of ${flags.clicks} series`]);
 posterior.dispose();
 
 const version = browser.version();
