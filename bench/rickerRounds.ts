@@ -64,6 +64,11 @@
  * tuning run): theta-1..3 0.617 / 0.617 / 0.595, 0.630 / 0.616 / 0.592 and 0.579 / 0.571 / 0.549,
  * means 0.609 / 0.601 / 0.579 (PASS), 1 097 s per observation with two jobs on the 2 cores. On
  * the tuning set: means 0.637 / 0.636 / 0.582.
+ *
+ * The same defaults with the helper thread (`npm run bench:ricker-rounds`, 2026-12-06 00:20-00:55
+ * UTC, no other job): theta-1..3 0.631 / 0.629 / 0.607, 0.625 / 0.605 / 0.593 and 0.655 / 0.648 /
+ * 0.585, means 0.637 / 0.627 / 0.595 (PASS), 704 s per observation; importance-sampled 0.515 /
+ * 0.506 / 0.513.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
