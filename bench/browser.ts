@@ -21,6 +21,23 @@ const flags = parseFlags('bench-browser', {
   clicks: { default: 6, help: 'simulate clicks per backend on the Ricker page' },
 });
 
+/**
+ * Clicks "simulate" with seeds 1..clicks, each time waiting until the page's timing line sets
+ * data-<waitFor> again; returns, per name in `read`, the values of that data attribute.
+ */
+async function clickSeries(page: import('playwright-core').Page, waitFor: string, read: string[]): Promise<number[][]> {
+  const values = read.map(() => [] as number[]);
+  for (let i = 0; i < flags.clicks; i++) {
+    await page.fill('#sim-seed', String(i + 1));
+    await page.evaluate((key) => delete document.getElementById('timing')!.dataset[key], waitFor);
+    await page.click('#simulate');
+    await page.waitForSelector(`#timing[data-${kebab(waitFor)}]`, { timeout: 300_000 });
+    for (const [j, key] of read.entries()) values[j].push(Number(await page.getAttribute('#timing', `data-${kebab(key)}`)));
+  }
+  return values;
+}
+const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 const site = await buildSite(path.join(REPO_ROOT, 'out/bench-site'));
 const server = await serveFolder(site);
 const browser = await launchChromium();
@@ -63,30 +80,12 @@ for (const backend of ['wasm', 'webgl']) {
     continue;
   }
   await page.waitForSelector('#simulate:not([disabled])', { timeout: 120_000 });
-  const elapsed: number[] = [];
-  const sampling: number[] = [];
-  for (let i = 0; i < flags.clicks; i++) {
-    await page.fill('#sim-seed', String(i + 1));
-    await page.evaluate(() => delete document.getElementById('timing')!.dataset.elapsedMs);
-    await page.click('#simulate');
-    await page.waitForSelector('#timing[data-elapsed-ms]', { timeout: 300_000 });
-    elapsed.push(Number(await page.getAttribute('#timing', 'data-elapsed-ms')));
-    sampling.push(Number(await page.getAttribute('#timing', 'data-sample-ms')));
-  }
+  const [elapsed, sampling] = await clickSeries(page, 'elapsedMs', ['elapsedMs', 'sampleMs']);
   const [first, rest] = [elapsed[0], median(elapsed.slice(1))];
   rows.push(['Ricker: simulate → drawn posterior (2 000 samples)', `Chromium ${backend}`, `${rest.toFixed(0)} ms`, `first click ${first.toFixed(0)} ms; sampling alone ${median(sampling.slice(1)).toFixed(0)} ms`]);
   // The "importance-sample" box: 2 000 proposals weighed by the particle filter, then resampled.
   await page.check('#importance');
-  const weighed: number[] = [];
-  const ess: number[] = [];
-  for (let i = 0; i < flags.clicks; i++) {
-    await page.fill('#sim-seed', String(i + 1));
-    await page.evaluate(() => delete document.getElementById('timing')!.dataset.ess);
-    await page.click('#simulate');
-    await page.waitForSelector('#timing[data-ess]', { timeout: 300_000 });
-    weighed.push(Number(await page.getAttribute('#timing', 'data-sample-ms')));
-    ess.push(Number(await page.getAttribute('#timing', 'data-ess')));
-  }
+  const [weighed, ess] = await clickSeries(page, 'ess', ['sampleMs', 'ess']);
   rows.push(['Ricker: importance-sampled draws (2 000 proposals)', `Chromium ${backend}`, `${median(weighed).toFixed(0)} ms`, `sampling and weighing, median of ${flags.clicks} series; ESS ${Math.min(...ess).toFixed(0)}-${Math.max(...ess).toFixed(0)}`]);
   await page.close();
 }
@@ -97,23 +96,22 @@ const { loadModel } = await import('../src/node/files.js');
 const { ricker } = await import('../simulators/ricker/index.js');
 const tf = await import('@tensorflow/tfjs');
 const { module: posterior } = await loadModel<import('../src/sbi/npe/types.js').NeuralPosterior & import('../src/module.js').Module>(path.join(REPO_ROOT, 'web/public/data/ricker/posterior.json'));
-const nodeSampling: number[] = [];
-for (let i = 0; i < flags.clicks; i++) {
-  const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.8, 0.3, 10]), 1, i + 1));
-  const t0 = performance.now();
-  tf.tidy(() => posterior.sample([series], 2000, 1).dataSync());
-  nodeSampling.push(performance.now() - t0);
+/** Milliseconds of 2 000 draws for the series the page simulates on clicks 1..clicks. */
+function timeSeries(posterior: { sample(xo: number[][], n: number, seed: number): import('@tensorflow/tfjs').Tensor }): number[] {
+  const ms: number[] = [];
+  for (let i = 0; i < flags.clicks; i++) {
+    const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.8, 0.3, 10]), 1, i + 1));
+    const t0 = performance.now();
+    tf.tidy(() => posterior.sample([series], 2000, 1).dataSync());
+    ms.push(performance.now() - t0);
+  }
+  return ms;
 }
+const nodeSampling = timeSeries(posterior);
 rows.push(['Ricker: posterior sampling (2 000 samples)', 'Node wasm', `${median(nodeSampling.slice(1)).toFixed(0)} ms`, `first ${nodeSampling[0].toFixed(0)} ms`]);
 const { rickerImportanceSampled } = await import('../simulators/ricker/importance.js');
 const corrected = rickerImportanceSampled(posterior);
-const nodeWeighed: number[] = [];
-for (let i = 0; i < flags.clicks; i++) {
-  const series = Array.from(ricker({ T: 50 }).simulate(Float64Array.from([3.8, 0.3, 10]), 1, i + 1));
-  const t0 = performance.now();
-  tf.tidy(() => corrected.sample([series], 2000, 1).dataSync());
-  nodeWeighed.push(performance.now() - t0);
-}
+const nodeWeighed = timeSeries(corrected);
 rows.push(['Ricker: importance-sampled draws (2 000 proposals)', 'Node wasm', `${median(nodeWeighed).toFixed(0)} ms`, `median of ${flags.clicks} series`]);
 posterior.dispose();
 

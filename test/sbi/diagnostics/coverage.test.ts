@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { coverageSpec } from '../../../src/plot/coverage.js';
 import { expectedCoverage } from '../../../src/sbi/diagnostics/coverage.js';
+import { sbc } from '../../../src/sbi/diagnostics/sbc.js';
 import { toRandom, type SeedLike } from '../../../src/random.js';
 import type { AmortizedPosterior } from '../../../src/sbi/npe/types.js';
 import { GaussianPosterior, priorPredictive } from './conjugate.js';
@@ -53,8 +54,12 @@ describe('expectedCoverage', () => {
     // true parameter's noise is independent of every draw's.
     const exact = new GaussianPosterior(2, SIGMA);
     const seeds: (SeedLike | undefined)[] = [];
+    const sampleSeeds: (SeedLike | undefined)[] = [];
     const noisy: AmortizedPosterior = {
-      sample: (xo, n, seed) => exact.sample(xo, n, seed),
+      sample: (xo, n, seed) => {
+        sampleSeeds.push(seed);
+        return exact.sample(xo, n, seed);
+      },
       logProb: (theta, xo, seed) => {
         seeds.push(seed);
         const random = toRandom(seed ?? 0);
@@ -67,10 +72,15 @@ describe('expectedCoverage', () => {
     expect(seeds.every((s) => s !== undefined)).toBe(true);
     expect(new Set(seeds).size).toBe(8);
     for (const c of r.hpd) expect(Math.abs(c.z)).toBeLessThan(3);
-    // A deterministic posterior ignores the seeds: its counts are those of a run without them.
-    const plain = expectedCoverage(exact, thetas, xs, { ...options, batchSize: 250 });
-    const again = expectedCoverage({ sample: exact.sample.bind(exact), logProb: (t, x) => exact.logProb(t, x) }, thetas, xs, { ...options, batchSize: 250 });
-    expect(again.hpdLevels).toEqual(plain.hpdLevels);
+    // Derived from each chunk's sample seed, for the draws and the true parameters ...
+    expect(seeds).toEqual(sampleSeeds.flatMap((s) => [`${String(s)}:draws`, `${String(s)}:true`]));
+    // ... and taking nothing from the diagnostics' stream: the sample seeds are those of a run
+    // that evaluates no density (SBC, same seed), so a deterministic posterior's figures are those
+    // it had before the density got seeds.
+    const coverageSampleSeeds = [...sampleSeeds];
+    sampleSeeds.length = 0;
+    sbc(noisy, thetas, xs, { ...options, batchSize: 250 });
+    expect(sampleSeeds).toEqual(coverageSampleSeeds);
   });
 
   it('checks its inputs', () => {
