@@ -27,6 +27,9 @@
  *    from one set of 199 draws per simulation, since each costs a particle filter per proposal).
  * 4. Amortization: posterior means for 1 000 different observations in one call.
  *
+ * `--importance-proposals 0` (as for `npm run ricker`): no importance sampling; the network's draws
+ * are then the pipeline's, and the C2ST thresholds apply to them.
+ *
  * `--quick`: a small pipeline (4 000 simulations, the default epochs, 100 calibration simulations) scored on
  * the first observation of each group, thresholds not applied to quality. Figures also go to the
  * JSON file (default out/bench-ricker.json). Wall times are noisy on a shared machine.
@@ -67,7 +70,10 @@ const importance = {
   proposals: Number(flag('--importance-proposals') ?? RICKER_IMPORTANCE_DEFAULTS.proposals),
   particles: Number(flag('--importance-particles') ?? RICKER_IMPORTANCE_DEFAULTS.particles),
 };
-const importanceCalibration = Number(flag('--importance-calibration') ?? (quick ? 20 : 500));
+if (!(Number.isInteger(importance.proposals) && importance.proposals >= 0)) throw new Error(`bench:ricker: --importance-proposals must be a non-negative integer; received ${importance.proposals}`);
+/** Whether the pipeline's draws are importance-sampled (as `npm run ricker` with the same flag). */
+const sampleByImportance = importance.proposals > 0;
+const importanceCalibration = sampleByImportance ? Number(flag('--importance-calibration') ?? (quick ? 20 : 500)) : 0;
 const T = 50;
 const C2ST_THRESHOLD = { theta: 0.65, prior: 0.67 } as const;
 const cli = path.resolve('src/cli/ricker.ts');
@@ -131,25 +137,31 @@ const summaries = rickerSummaries(sims.xs, sims.n, T);
 const abcK = Math.max(50, Math.round(sims.n / 100));
 interface Scored { id: string; group: string; seed: number; npe: number; npeIS: number; abc: number; ess: number; isSeconds: number; rhatMax: number; essBulkMin: number; iterations: number; meanShift: number[]; sdRatio: number[]; meanShiftIS: number[]; sdRatioIS: number[] }
 const scored: Scored[] = [];
-const corrected = rickerImportanceSampled(posterior, importance);
+const corrected = sampleByImportance ? rickerImportanceSampled(posterior, importance) : null;
 console.log(`\n${set} set (${refs.length} references), C2ST of ${REFERENCE_DRAWS} draws against ${REFERENCE_DRAWS} PMMH reference draws:`);
-console.log(`NPE: the neural posterior's own draws; NPE-IS: importance-sampled (${importance.proposals} proposals, ${importance.particles} particles), the pipeline's draws`);
+console.log(
+  sampleByImportance
+    ? `NPE: the neural posterior's own draws; NPE-IS: importance-sampled (${importance.proposals} proposals, ${importance.particles} particles), the pipeline's draws`
+    : "NPE: the neural posterior's own draws, the pipeline's draws with --importance-proposals 0 (NPE-IS columns empty)",
+);
 console.log('(per parameter log r / sigma / phi, NPE and NPE-IS against PMMH: mean shift in reference sds, and sd ratio, above 1 = too wide)');
 console.log('reference   seed      theta                 R-hat max  ESS bulk min  C2ST NPE  NPE-IS  IS ESS  IS s   C2ST ABC  NPE shift / sd ratio          NPE-IS shift / sd ratio');
-const fmt = (v: number[]) => v.map((x) => x.toFixed(2).padStart(5)).join(' ');
+/** A figure, or '-' for one not measured (the NPE-IS columns with --importance-proposals 0). */
+const num = (x: number, digits: number) => (Number.isNaN(x) ? '-' : x.toFixed(digits));
+const fmt = (v: number[]) => v.map((x) => num(x, 2).padStart(5)).join(' ');
 for (const [k, ref] of refs.entries()) {
   const draws = tf.tidy(() => posterior.sample([ref.observed], REFERENCE_DRAWS, 11 + k));
   const npe = Float64Array.from(draws.dataSync());
   draws.dispose();
   const t0 = performance.now();
-  const isDraws = corrected.sample([ref.observed], REFERENCE_DRAWS, 31 + k);
-  const npeIS = Float64Array.from(isDraws.dataSync());
-  isDraws.dispose();
+  const isDraws = corrected?.sample([ref.observed], REFERENCE_DRAWS, 31 + k);
+  const npeIS = isDraws ? Float64Array.from(isDraws.dataSync()) : null;
+  isDraws?.dispose();
   const isSeconds = (performance.now() - t0) / 1000;
   const reference = { values: Float64Array.from(ref.draws.flat()), width: 3 };
   const abc = rejectionABC({ thetas: sims.thetas, thetaDim: 3, summaries, summaryDim: RICKER_SUMMARY_COUNT, observed: rickerSummaries(Float64Array.from(ref.observed), 1, T), k: abcK });
   const moments = momentMismatch({ values: npe, width: 3 }, reference);
-  const momentsIS = momentMismatch({ values: npeIS, width: 3 }, reference);
+  const momentsIS = npeIS ? momentMismatch({ values: npeIS, width: 3 }, reference) : { meanShift: [NaN, NaN, NaN], sdRatio: [NaN, NaN, NaN] };
   const s: Scored = {
     ...moments,
     meanShiftIS: momentsIS.meanShift,
@@ -158,8 +170,8 @@ for (const [k, ref] of refs.entries()) {
     group: ref.group,
     seed: ref.seed,
     npe: c2st({ values: npe, width: 3 }, reference, { seed: 13 }).accuracy,
-    npeIS: c2st({ values: npeIS, width: 3 }, reference, { seed: 13 }).accuracy,
-    ess: corrected.lastDiagnostics[0].ess,
+    npeIS: npeIS ? c2st({ values: npeIS, width: 3 }, reference, { seed: 13 }).accuracy : NaN,
+    ess: corrected ? corrected.lastDiagnostics[0].ess : NaN,
     isSeconds,
     abc: c2st({ values: abc.samples, width: 3 }, reference, { seed: 13 }).accuracy,
     rhatMax: Math.max(...ref.diagnostics.rhat),
@@ -169,8 +181,8 @@ for (const [k, ref] of refs.entries()) {
   scored.push(s);
   console.log(
     `${ref.id.padEnd(10)} ${String(ref.seed).padStart(8)}  ${ref.theta.map((v) => v.toFixed(3)).join(', ').padEnd(22)} ${s.rhatMax.toFixed(4).padStart(9)} ${String(s.essBulkMin).padStart(13)} ` +
-      `${s.npe.toFixed(3).padStart(9)} ${s.npeIS.toFixed(3).padStart(7)} ${s.ess.toFixed(0).padStart(7)} ${s.isSeconds.toFixed(1).padStart(5)} ${s.abc.toFixed(3).padStart(9)}  ` +
-      `${fmt(s.meanShift)} / ${s.sdRatio.map((v) => v.toFixed(2)).join(' ')}   ${fmt(s.meanShiftIS)} / ${s.sdRatioIS.map((v) => v.toFixed(2)).join(' ')}`,
+      `${s.npe.toFixed(3).padStart(9)} ${num(s.npeIS, 3).padStart(7)} ${num(s.ess, 0).padStart(7)} ${num(corrected ? s.isSeconds : NaN, 1).padStart(5)} ${s.abc.toFixed(3).padStart(9)}  ` +
+      `${fmt(s.meanShift)} / ${s.sdRatio.map((v) => v.toFixed(2)).join(' ')}   ${fmt(s.meanShiftIS)} / ${s.sdRatioIS.map((v) => num(v, 2)).join(' ')}`,
   );
 }
 const mean = (v: number[]): number => v.reduce((a, x) => a + x, 0) / v.length;
@@ -179,14 +191,18 @@ for (const g of ['theta', 'prior'] as const) {
   const rows = scored.filter((s) => s.group === g);
   const label = g === 'theta' ? 'theta* = (3.8, 0.3, 10)' : 'prior-drawn theta';
   groups[g] = { npe: mean(rows.map((r) => r.npe)), npeIS: mean(rows.map((r) => r.npeIS)), abc: mean(rows.map((r) => r.abc)), n: rows.length };
-  report(`C2ST NPE-IS (the pipeline's draws) vs PMMH, mean over ${rows.length} ${set} observations at ${label}`, groups[g].npeIS, quick ? null : C2ST_THRESHOLD[g]);
-  report(`C2ST NPE (the neural posterior alone) vs PMMH, mean over the same ${rows.length}`, groups[g].npe, null);
+  if (sampleByImportance) {
+    report(`C2ST NPE-IS (the pipeline's draws) vs PMMH, mean over ${rows.length} ${set} observations at ${label}`, groups[g].npeIS, quick ? null : C2ST_THRESHOLD[g]);
+    report(`C2ST NPE (the neural posterior alone) vs PMMH, mean over the same ${rows.length}`, groups[g].npe, null);
+  } else {
+    report(`C2ST NPE (the pipeline's draws with --importance-proposals 0) vs PMMH, mean over ${rows.length} ${set} observations at ${label}`, groups[g].npe, quick ? null : C2ST_THRESHOLD[g]);
+  }
   report(`C2ST rejection ABC (${abcK} of ${sims.n}) vs PMMH, mean over the same ${rows.length}`, groups[g].abc, null);
   report(`C2ST NPE minus C2ST ABC, ${label} (NPE must be lower)`, groups[g].npe - groups[g].abc, 0);
   const sdRatios = (key: 'sdRatio' | 'sdRatioIS') => [0, 1, 2].map((j) => mean(rows.map((r) => r[key][j])).toFixed(2)).join(' / ');
   const shifts = (key: 'meanShift' | 'meanShiftIS') => [0, 1, 2].map((j) => mean(rows.map((r) => Math.abs(r[key][j]))).toFixed(2)).join(' / ');
-  console.log(`  against PMMH at ${label}, mean over the ${rows.length} (log r / sigma / phi): NPE sd ratio ${sdRatios('sdRatio')}, |mean shift| ${shifts('meanShift')} reference sds; NPE-IS sd ratio ${sdRatios('sdRatioIS')}, |mean shift| ${shifts('meanShiftIS')}`);
-  console.log(`  NPE-IS effective sample size: min ${Math.min(...rows.map((r) => r.ess)).toFixed(0)}, median ${[...rows.map((r) => r.ess)].sort((a, b) => a - b)[Math.floor(rows.length / 2)].toFixed(0)} of ${importance.proposals}; ${mean(rows.map((r) => r.isSeconds)).toFixed(1)} s per observation`);
+  console.log(`  against PMMH at ${label}, mean over the ${rows.length} (log r / sigma / phi): NPE sd ratio ${sdRatios('sdRatio')}, |mean shift| ${shifts('meanShift')} reference sds${sampleByImportance ? `; NPE-IS sd ratio ${sdRatios('sdRatioIS')}, |mean shift| ${shifts('meanShiftIS')}` : ''}`);
+  if (sampleByImportance) console.log(`  NPE-IS effective sample size: min ${Math.min(...rows.map((r) => r.ess)).toFixed(0)}, median ${[...rows.map((r) => r.ess)].sort((a, b) => a - b)[Math.floor(rows.length / 2)].toFixed(0)} of ${importance.proposals}; ${mean(rows.map((r) => r.isSeconds)).toFixed(1)} s per observation`);
 }
 
 // 3. Calibration on fresh simulations.
@@ -197,7 +213,7 @@ for (const level of ['0.5', '0.8', '0.95']) {
 }
 report('SBC uniformity test passes (1 = yes)', calibration.sbc.pass ? 1 : 0, 1, false);
 let calibrationIS = null;
-if (importanceCalibration > 0) {
+if (corrected && importanceCalibration > 0) {
   const t0 = performance.now();
   console.log(`\ncalibration of NPE-IS on ${importanceCalibration} fresh simulations (199 draws each; about ${Math.ceil((importanceCalibration * importance.proposals * importance.particles) / 3e7)} min on one core) ...`);
   calibrationIS = (await calibrateRickerPosterior(corrected, { simulations: importanceCalibration, seed: trainSeed + 7, T, quiet: true, sharedDraws: 199 })).report;
