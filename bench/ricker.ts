@@ -157,7 +157,7 @@ for (const [k, ref] of refs.entries()) {
   const isDraws = corrected?.sample([ref.observed], REFERENCE_DRAWS, 31 + k);
   const npeIS = isDraws ? Float64Array.from(isDraws.dataSync()) : null;
   isDraws?.dispose();
-  const isSeconds = (performance.now() - t0) / 1000;
+  const isSeconds = corrected ? (performance.now() - t0) / 1000 : NaN;
   const reference = { values: Float64Array.from(ref.draws.flat()), width: 3 };
   const abc = rejectionABC({ thetas: sims.thetas, thetaDim: 3, summaries, summaryDim: RICKER_SUMMARY_COUNT, observed: rickerSummaries(Float64Array.from(ref.observed), 1, T), k: abcK });
   const moments = momentMismatch({ values: npe, width: 3 }, reference);
@@ -181,7 +181,7 @@ for (const [k, ref] of refs.entries()) {
   scored.push(s);
   console.log(
     `${ref.id.padEnd(10)} ${String(ref.seed).padStart(8)}  ${ref.theta.map((v) => v.toFixed(3)).join(', ').padEnd(22)} ${s.rhatMax.toFixed(4).padStart(9)} ${String(s.essBulkMin).padStart(13)} ` +
-      `${s.npe.toFixed(3).padStart(9)} ${num(s.npeIS, 3).padStart(7)} ${num(s.ess, 0).padStart(7)} ${num(corrected ? s.isSeconds : NaN, 1).padStart(5)} ${s.abc.toFixed(3).padStart(9)}  ` +
+      `${s.npe.toFixed(3).padStart(9)} ${num(s.npeIS, 3).padStart(7)} ${num(s.ess, 0).padStart(7)} ${num(s.isSeconds, 1).padStart(5)} ${s.abc.toFixed(3).padStart(9)}  ` +
       `${fmt(s.meanShift)} / ${s.sdRatio.map((v) => v.toFixed(2)).join(' ')}   ${fmt(s.meanShiftIS)} / ${s.sdRatioIS.map((v) => num(v, 2)).join(' ')}`,
   );
 }
