@@ -73,7 +73,7 @@ const importance = {
 if (!(Number.isInteger(importance.proposals) && importance.proposals >= 0)) throw new Error(`bench:ricker: --importance-proposals must be a non-negative integer; received ${importance.proposals}`);
 /** Whether the pipeline's draws are importance-sampled (as `npm run ricker` with the same flag). */
 const sampleByImportance = importance.proposals > 0;
-const importanceCalibration = sampleByImportance ? Number(flag('--importance-calibration') ?? (quick ? 20 : 500)) : 0;
+const importanceCalibration = Number(flag('--importance-calibration') ?? (quick ? 20 : 500));
 const T = 50;
 const C2ST_THRESHOLD = { theta: 0.65, prior: 0.67 } as const;
 const cli = path.resolve('src/cli/ricker.ts');
