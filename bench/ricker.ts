@@ -31,7 +31,8 @@
  * are then the pipeline's, and the C2ST thresholds apply to them.
  *
  * `--quick`: a small pipeline (4 000 simulations, the default epochs, 100 calibration simulations) scored on
- * the first observation of each group, thresholds not applied to quality. Figures also go to the
+ * the first observation of each group, thresholds not applied to quality or calibration (the
+ * ±0.05 coverage band is that of 500 simulations; with 100 it is about ±0.08), as for NPE-IS. Figures also go to the
  * JSON file (default out/bench-ricker.json). Wall times are noisy on a shared machine.
  */
 import { spawn } from 'node:child_process';
@@ -209,9 +210,9 @@ for (const g of ['theta', 'prior'] as const) {
 const calibration = pipelineCalibration ?? (await calibrateRickerPosterior(posterior, { simulations: quick ? 100 : 500, seed: trainSeed, T, quiet: true })).report;
 for (const level of ['0.5', '0.8', '0.95']) {
   const c = calibration.coverage[level].coverage;
-  report(`|expected coverage - ${level}| on ${calibration.simulations} fresh simulations (coverage ${c.toFixed(3)})`, Math.abs(c - Number(level)), 0.05);
+  report(`|expected coverage - ${level}| on ${calibration.simulations} fresh simulations (coverage ${c.toFixed(3)})`, Math.abs(c - Number(level)), quick ? null : 0.05);
 }
-report('SBC uniformity test passes (1 = yes)', calibration.sbc.pass ? 1 : 0, 1, false);
+report('SBC uniformity test passes (1 = yes)', calibration.sbc.pass ? 1 : 0, quick ? null : 1, false);
 let calibrationIS = null;
 if (corrected && importanceCalibration > 0) {
   const t0 = performance.now();
