@@ -2,6 +2,7 @@
 // one cell of the starting grid: there the plain midpoint grid is far off, and refinement must
 // recover the mass (and the moments).
 import { describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { TOLERANCES } from '../../src/numerics.js';
 import { Flow } from '../../src/flows/flow.js';
 import { StandardNormal } from '../../src/distributions/standardNormal.js';
@@ -43,6 +44,26 @@ describe('integrateDensity', () => {
       expect(plain.mass).toBeLessThan(0.9);
       const q = integrateDensity(flow, box, 300, undefined, { tolerance: TOLERANCES.quadrature / 5 });
       expect(Math.abs(q.mass - 1), `mass ${q.mass}, estimate ${q.errorEstimate}`).toBeLessThanOrEqual(TOLERANCES.quadrature / 5);
+    } finally {
+      flow.dispose();
+    }
+  });
+
+  test('a thin ridge the starting grid steps over: the density at its own draws finds it', () => {
+    // The density property's draw under CI's commit seed 112131195: a ridge that 300 x 300
+    // midpoints hit in some cells and miss in others. 2 400 cells per axis give 1.000.
+    const c = catalog.find((k) => k.name === 'Chain(MAF, Permutation, RealNVP)')!;
+    const flow = new Flow(new StandardNormal(2), instantiate(c, { dim: 2, contextDim: 0, seed: 671155749, perturb: 0.5 }));
+    const samples = tf.tidy(() => flow.sample(20000, { seed: 671155749 }).arraySync() as number[][]);
+    const box: [number, number][] = [[-6.605709, 11.189822], [-25.224621, 19.627700]];
+    const options = { tolerance: TOLERANCES.quadrature / 5, maxRefinementEvaluations: 4 * 300 ** 2 };
+    try {
+      const plain = integrateDensity(flow, box, 300, undefined, { maxRounds: 0 });
+      expect(plain.mass).toBeGreaterThan(1.1);
+      const refined = integrateDensity(flow, box, 300, undefined, options);
+      expect(refined.mass).toBeLessThan(0.95);
+      const q = integrateDensity(flow, box, 300, undefined, { ...options, samples });
+      expect(Math.abs(q.mass - 1), `mass ${q.mass}, estimate ${q.errorEstimate}`).toBeLessThanOrEqual(TOLERANCES.quadrature);
     } finally {
       flow.dispose();
     }
