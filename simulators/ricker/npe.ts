@@ -119,9 +119,10 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   (seed 1) 0.650 / 0.666 for 1.24x the time; the cosine decay per step instead of per epoch
  *   (`--schedule step`, seed 1) 0.669 / 0.671; 800 000 fresh simulations for one epoch (`--simulations
  *   800000 --epochs 1 --schedule step`) 0.660 / 0.649 with seed 1, 0.680 / 0.671 with seed 2;
- *   1 200 000 for one epoch (today's defaults otherwise, 2026-12-06, seed 1) 0.671 / 0.659, in
- *   110 s of training against 65 s for the defaults' 6 epochs of as many steps (the rest is
- *   preparing six times the rows on the host).
+ *   1 200 000 for one epoch (`--simulations 1200000 --epochs 1 --schedule step`, the defaults of
+ *   2026-12-06 otherwise, seed 1) 0.671 / 0.659. It trained 110 s against 65 s for 6 epochs of
+ *   200 000 (as many steps); the difference was not broken down (data preparation alone takes
+ *   6.6 s at 200 000 rows, mostly first touches of fresh memory on this host).
  *   Earlier (5 transforms, seed 1, older reference set): 4e-3 0.669, 8e-3 0.663 (SBC p 0.035 on
  *   sigma), 3 epochs 0.678, 100 000 simulations x 7 epochs 0.675.
  * - What limits it (seed 1, 5 transforms; mean sd ratio of NPE draws to reference draws, log r /
