@@ -105,7 +105,8 @@ export interface RickerNPEOptions extends Omit<NPEOptions, 'simulations' | 'thet
  *   (seeds 1-3, mean 0.644 / 0.660, sd ratio about 1.16 / 1.21 / 1.31, SBC passes with each; the
  *   defaults' seeds 1-3 reran the same day to the figures above). Every one lands within a
  *   seed's spread of the defaults, and the posteriors stay about 1.2-1.4x too wide whatever the
- *   flow, the embedding's width or the optimiser's settings: at a fixed training time the number of steps, not these choices, sets the figure.
+ *   flow, the embedding's width or the optimiser's settings: at a fixed training time the number
+ *   of steps, not these choices, sets the figure.
  * - Before the helper thread (one thread, the first 8 tuning observations, 2026-12-03): 5 epochs,
  *   2 seeds 0.649 / 0.657 (seed 1: 0.665 / 0.660, coverage 0.464 / 0.794 / 0.964, SBC passes;
  *   seed 2: 0.633 / 0.653, SBC p 0.117 / 0.353 / 0.002).
